@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures and builds into ${BUILD_DIR:-build} (Release with debug info by default).
+# Extra arguments are passed to cmake at configure time, e.g. -DRMQ_SANITIZE=ON.
+set -euo pipefail
+top="$(cd "$(dirname "$0")/.." && pwd)"
+build="${BUILD_DIR:-$top/build}"
+type="${BUILD_TYPE:-RelWithDebInfo}"
+cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+cmake --build "$build" -j "${JOBS:-2}"
