@@ -36,7 +36,14 @@ class Line {
 
 }  // namespace rmq::log
 
-#define RMQ_LOG(LEVEL)                                  \
-  if (::rmq::log::Level::LEVEL < ::rmq::log::level()) { \
-  } else                                                \
-    ::rmq::log::Line(::rmq::log::Level::LEVEL)
+namespace rmq::log {
+// Lets the macro below be one expression, so it is safe inside an unbraced if/else.
+struct Voidify {
+  void operator&(const Line&) {}
+};
+}  // namespace rmq::log
+
+#define RMQ_LOG(LEVEL)                             \
+  (::rmq::log::Level::LEVEL < ::rmq::log::level()) \
+      ? (void)0                                    \
+      : ::rmq::log::Voidify() & ::rmq::log::Line(::rmq::log::Level::LEVEL)

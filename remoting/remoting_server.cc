@@ -73,6 +73,18 @@ size_t RemotingServer::connectionCount() const {
   return connections_.size();
 }
 
+bool RemotingServer::closeConnection(uint64_t id, const std::string& reason) {
+  ConnectionPtr conn;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = connections_.find(id);
+    if (it == connections_.end()) return false;
+    conn = it->second;
+  }
+  conn->close(reason);
+  return true;
+}
+
 void RemotingServer::stop() {
   std::unordered_map<uint64_t, ConnectionPtr> conns;
   {

@@ -33,6 +33,8 @@ class RemotingServer : public ConnectionListener {
   void stop();
   uint16_t port() const { return port_; }
   size_t connectionCount() const;
+  // Closes the connection with this id if it is still open; returns whether it was found.
+  bool closeConnection(uint64_t id, const std::string& reason);
   IoContextPool& ioPool() { return pool_; }
 
  private:
