@@ -51,7 +51,8 @@ Connection::Connection(asio::io_context& io, tcp::socket socket, ConnectionListe
       listener_(listener),
       options_(std::move(options)),
       id_(g_nextConnectionId.fetch_add(1)),
-      idleTimer_(io) {
+      idleTimer_(io),
+      pendingTimer_(io) {
   boost::system::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
   if (!ec) remoteAddress_ = endpointText(remote);
@@ -219,7 +220,6 @@ void Connection::handleFrame(const FrameView& frame) {
       pending = std::move(it->second);
       pending_.erase(it);
     }
-    if (pending.timer) pending.timer->cancel();
     try {
       pending.callback(Status::Ok(), &scratch_);
     } catch (const std::exception& e) {
@@ -329,42 +329,63 @@ void Connection::onWrite(const boost::system::error_code& ec) {
 // ---- invokes ----
 
 void Connection::invoke(RemotingCommand request, int64_t timeoutMillis, ResponseCallback callback) {
-  request.ownBody();
   request.opaque = nextOpaque();
   request.flag &= ~kFlagResponse;
-  auto self = shared_from_this();
-  asio::post(io_, [self, request = std::move(request), timeoutMillis,
-                   callback = std::move(callback)]() mutable {
-    if (self->closed_) {
-      callback(Status::Error("connection to " + self->remoteAddress_ + " is closed"), nullptr);
-      return;
+  bool armScan = false;
+  bool closed = false;
+  {
+    // Registered before the request is written, so the answer always finds it. The closed_
+    // check under the lock pairs with doClose(), which sets closed_ before draining pending_.
+    std::lock_guard<std::mutex> lock(pendingMutex_);
+    closed = closed_.load(std::memory_order_acquire);
+    if (!closed) {
+      pending_[request.opaque] =
+          Pending{std::move(callback), monotonicMillis() + timeoutMillis, timeoutMillis};
+      if (!pendingScanArmed_) pendingScanArmed_ = armScan = true;
     }
-    const int32_t opaque = request.opaque;
-    auto timer = std::make_unique<asio::steady_timer>(self->io_);
-    timer->expires_after(std::chrono::milliseconds(timeoutMillis));
-    timer->async_wait([weak = std::weak_ptr<Connection>(self), opaque,
-                       timeoutMillis](const boost::system::error_code& ec) {
-      if (ec) return;
-      auto conn = weak.lock();
-      if (!conn) return;
-      Pending pending;
-      {
-        std::lock_guard<std::mutex> lock(conn->pendingMutex_);
-        auto it = conn->pending_.find(opaque);
-        if (it == conn->pending_.end()) return;
-        pending = std::move(it->second);
-        conn->pending_.erase(it);
-      }
-      pending.callback(Status::Error("wait response on the channel <" + conn->remoteAddress_ +
-                                     "> timeout, " + std::to_string(timeoutMillis) + "(ms)"),
-                       nullptr);
-    });
-    {
-      std::lock_guard<std::mutex> lock(self->pendingMutex_);
-      self->pending_[opaque] = Pending{std::move(callback), std::move(timer)};
-    }
-    self->send(request);
+  }
+  if (closed) {
+    callback(Status::Error("connection to " + remoteAddress_ + " is closed"), nullptr);
+    return;
+  }
+  send(request);
+  if (armScan) {
+    asio::post(io_, [self = shared_from_this()] { self->schedulePendingScan(); });
+  }
+}
+
+void Connection::schedulePendingScan() {
+  pendingTimer_.expires_after(std::chrono::milliseconds(kPendingScanMillis));
+  pendingTimer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    if (ec) return;
+    auto self = weak.lock();
+    if (self) self->scanPending();
   });
+}
+
+void Connection::scanPending() {
+  std::vector<Pending> expired;
+  const int64_t now = monotonicMillis();
+  bool again;
+  {
+    std::lock_guard<std::mutex> lock(pendingMutex_);
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->second.deadlineMs <= now) {
+        expired.push_back(std::move(it->second));
+        it = pending_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    again = !pending_.empty() && !closed_;
+    pendingScanArmed_ = again;
+  }
+  for (auto& p : expired) {
+    p.callback(Status::Error("wait response on the channel <" + remoteAddress_ + "> timeout, " +
+                             std::to_string(p.timeoutMillis) + "(ms)"),
+               nullptr);
+  }
+  if (again) schedulePendingScan();
 }
 
 void Connection::invokeOneway(RemotingCommand request) {
@@ -395,8 +416,8 @@ void Connection::doClose(const std::string& reason) {
     std::lock_guard<std::mutex> lock(pendingMutex_);
     pending.swap(pending_);
   }
+  pendingTimer_.cancel();
   for (auto& [opaque, p] : pending) {
-    if (p.timer) p.timer->cancel();
     p.callback(Status::Error("connection to " + remoteAddress_ + " closed: " + reason), nullptr);
   }
   if (listener_) listener_->onClose(shared_from_this());

@@ -117,8 +117,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   };
   struct Pending {
     ResponseCallback callback;
-    std::unique_ptr<boost::asio::steady_timer> timer;
+    int64_t deadlineMs = 0;  // monotonic
+    int64_t timeoutMillis = 0;
   };
+  // Timeouts are found by one scan per connection while requests are pending (no timer per
+  // request); this bounds their resolution.
+  static constexpr int64_t kPendingScanMillis = 20;
 
   void enqueueLocked(const RemotingCommand& cmd);
   void kickWriter();
@@ -130,6 +134,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void handleFrame(const FrameView& frame);
   void doClose(const std::string& reason);
   void armIdleTimer();
+  void schedulePendingScan();
+  void scanPending();
   void beginTls(bool server, std::function<void(const Status&)> done);
   template <typename Buffers, typename Handler>
   void asyncWrite(const Buffers& buffers, Handler&& handler);
@@ -164,6 +170,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Requests this side sent and awaits answers to.
   std::mutex pendingMutex_;
   std::unordered_map<int32_t, Pending> pending_;
+  bool pendingScanArmed_ = false;  // guarded by pendingMutex_
+  boost::asio::steady_timer pendingTimer_;  // I/O thread only
 
   mutable std::mutex attachmentMutex_;
   std::shared_ptr<void> attachment_;
