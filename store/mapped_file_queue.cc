@@ -1,0 +1,196 @@
+#include "store/mapped_file_queue.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "common/file_util.h"
+#include "common/logging.h"
+#include "common/properties.h"
+
+namespace rmq::store {
+
+MappedFileQueue::MappedFileQueue(std::string directory, int64_t fileSize)
+    : directory_(std::move(directory)), fileSize_(fileSize) {}
+
+Status MappedFileQueue::load() {
+  std::vector<std::string> names;
+  DIR* dir = ::opendir(directory_.c_str());
+  if (!dir) return Status::Ok();  // no directory yet: empty log
+  while (dirent* e = ::readdir(dir)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    names.push_back(name);
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  std::vector<MappedFilePtr> loaded;
+  for (const auto& name : names) {
+    auto start = parseJavaLong(name);
+    if (!start || name.size() != 20) {
+      RMQ_LOG(WARN) << "ignoring unexpected file " << directory_ << "/" << name;
+      continue;
+    }
+    Status s;
+    auto file = MappedFile::open(directory_ + "/" + name, *start, fileSize_, false, s);
+    if (!file) return s;
+    if (!loaded.empty() && loaded.back()->fileFromOffset() + fileSize_ != *start) {
+      return Status::Error("gap in " + directory_ + ": " + loaded.back()->fileName() +
+                           " is not followed by " +
+                           offsetToFileName(loaded.back()->fileFromOffset() + fileSize_));
+    }
+    file->setWrotePosition(fileSize_);
+    file->setFlushedPosition(fileSize_);
+    loaded.push_back(std::move(file));
+  }
+  std::unique_lock lock(mutex_);
+  files_ = std::move(loaded);
+  return Status::Ok();
+}
+
+bool MappedFileQueue::empty() const {
+  std::shared_lock lock(mutex_);
+  return files_.empty();
+}
+
+size_t MappedFileQueue::fileCount() const {
+  std::shared_lock lock(mutex_);
+  return files_.size();
+}
+
+std::vector<MappedFilePtr> MappedFileQueue::files() const {
+  std::shared_lock lock(mutex_);
+  return files_;
+}
+
+MappedFilePtr MappedFileQueue::firstFile() const {
+  std::shared_lock lock(mutex_);
+  return files_.empty() ? nullptr : files_.front();
+}
+
+MappedFilePtr MappedFileQueue::lastFile() const {
+  std::shared_lock lock(mutex_);
+  return files_.empty() ? nullptr : files_.back();
+}
+
+MappedFilePtr MappedFileQueue::findFileByOffset(int64_t offset, bool returnFirstOnNotFound) const {
+  std::shared_lock lock(mutex_);
+  if (files_.empty()) return nullptr;
+  const int64_t first = files_.front()->fileFromOffset();
+  if (offset >= first) {
+    size_t index = static_cast<size_t>((offset - first) / fileSize_);
+    if (index < files_.size()) {
+      const auto& f = files_[index];
+      if (offset >= f->fileFromOffset() && offset < f->fileFromOffset() + fileSize_) return f;
+    }
+  }
+  return returnFirstOnNotFound ? files_.front() : nullptr;
+}
+
+MappedFilePtr MappedFileQueue::lastFileForWrite(int64_t startOffsetIfEmpty, Status& status) {
+  int64_t createOffset;
+  {
+    std::shared_lock lock(mutex_);
+    if (!files_.empty() && !files_.back()->isFull()) {
+      status = Status::Ok();
+      return files_.back();
+    }
+    createOffset = files_.empty() ? startOffsetIfEmpty - (startOffsetIfEmpty % fileSize_)
+                                  : files_.back()->fileFromOffset() + fileSize_;
+  }
+  Status s = makeDirectories(directory_);
+  if (!s.ok()) {
+    status = s;
+    return nullptr;
+  }
+  auto file = MappedFile::open(directory_ + "/" + offsetToFileName(createOffset), createOffset,
+                               fileSize_, true, status);
+  if (!file) return nullptr;
+  // A file left behind with data (pre-allocated by Java, or after truncation) starts empty here.
+  file->setWrotePosition(0);
+  file->setFlushedPosition(0);
+  std::unique_lock lock(mutex_);
+  files_.push_back(file);
+  return file;
+}
+
+int64_t MappedFileQueue::minOffset() const {
+  std::shared_lock lock(mutex_);
+  return files_.empty() ? -1 : files_.front()->fileFromOffset();
+}
+
+int64_t MappedFileQueue::maxOffset() const {
+  std::shared_lock lock(mutex_);
+  if (files_.empty()) return 0;
+  return files_.back()->fileFromOffset() + files_.back()->wrotePosition();
+}
+
+Status MappedFileQueue::flush(int leastPages, bool* flushedSomething) {
+  if (flushedSomething) *flushedSomething = false;
+  auto file = findFileByOffset(flushedWhere(), flushedWhere() == 0);
+  if (!file) return Status::Ok();
+  int64_t before = file->flushedPosition();
+  int64_t to = before;
+  Status s = file->flush(leastPages, &to);
+  if (!s.ok()) return s;
+  if (to != before && flushedSomething) *flushedSomething = true;
+  int64_t where = file->fileFromOffset() + to;
+  if (where > flushedWhere()) setFlushedWhere(where);
+  return Status::Ok();
+}
+
+Status MappedFileQueue::truncateDirtyFiles(int64_t offset) {
+  std::unique_lock lock(mutex_);
+  std::vector<MappedFilePtr> keep;
+  for (auto& f : files_) {
+    const int64_t end = f->fileFromOffset() + fileSize_;
+    if (end <= offset) {
+      keep.push_back(f);
+    } else if (offset >= f->fileFromOffset()) {
+      const int64_t pos = offset - f->fileFromOffset();
+      f->setWrotePosition(pos);
+      f->setFlushedPosition(pos);
+      keep.push_back(f);
+    } else {
+      RMQ_LOG(INFO) << "delete dirty file " << f->path();
+      Status s = f->destroy();
+      if (!s.ok()) return s;
+    }
+  }
+  files_ = std::move(keep);
+  return Status::Ok();
+}
+
+Status MappedFileQueue::destroyAll() {
+  std::unique_lock lock(mutex_);
+  for (auto& f : files_) {
+    Status s = f->destroy();
+    if (!s.ok()) return s;
+  }
+  files_.clear();
+  flushedWhere_ = 0;
+  return Status::Ok();
+}
+
+int MappedFileQueue::deleteFromFront(const std::function<bool(const MappedFile&)>& shouldDelete,
+                                     int maxFiles) {
+  std::vector<MappedFilePtr> victims;
+  {
+    std::unique_lock lock(mutex_);
+    size_t n = 0;
+    while (n + 1 < files_.size() && static_cast<int>(n) < maxFiles && shouldDelete(*files_[n])) {
+      ++n;
+    }
+    victims.assign(files_.begin(), files_.begin() + static_cast<long>(n));
+    files_.erase(files_.begin(), files_.begin() + static_cast<long>(n));
+  }
+  for (auto& f : victims) {
+    RMQ_LOG(INFO) << "delete expired file " << f->path();
+    (void)f->destroy();
+  }
+  return static_cast<int>(victims.size());
+}
+
+}  // namespace rmq::store
