@@ -5,21 +5,17 @@
 namespace rmq::store::config {
 namespace {
 
-Status readFilterType(const rapidjson::Value& obj, TopicFilterType& out) {
+Status readFilterType(const rapidjson::Value& obj, std::string& out) {
   const rapidjson::Value* v = findMember(obj, "topicFilterType");
   if (!v) return Status::Ok();
   if (v->IsString()) {
     std::string_view s(v->GetString(), v->GetStringLength());
-    if (s == "SINGLE_TAG") {
-      out = TopicFilterType::kSingleTag;
-      return Status::Ok();
-    }
-    if (s == "MULTI_TAG") {
-      out = TopicFilterType::kMultiTag;
+    if (s == "SINGLE_TAG" || s == "MULTI_TAG") {
+      out = std::string(s);
       return Status::Ok();
     }
   } else if (v->IsInt() && (v->GetInt() == 0 || v->GetInt() == 1)) {  // fastjson: ordinal
-    out = v->GetInt() == 0 ? TopicFilterType::kSingleTag : TopicFilterType::kMultiTag;
+    out = v->GetInt() == 0 ? "SINGLE_TAG" : "MULTI_TAG";
     return Status::Ok();
   }
   return Status::Error("unknown topicFilterType");
@@ -83,7 +79,7 @@ std::string encode(const TopicConfigFile& file) {
     w.key("readQueueNums");
     w.value(c.readQueueNums);
     w.key("topicFilterType");
-    w.value(c.topicFilterType == TopicFilterType::kMultiTag ? "MULTI_TAG" : "SINGLE_TAG");
+    w.value(c.topicFilterType == "MULTI_TAG" ? "MULTI_TAG" : "SINGLE_TAG");
     w.key("topicName");
     w.value(c.topicName);
     w.key("topicSysFlag");

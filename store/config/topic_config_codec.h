@@ -6,24 +6,15 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "common/protocol/topic_config.h"
 #include "store/config/data_version.h"
 #include "store/config/ordered_table.h"
 
 namespace rmq::store::config {
 
-enum class TopicFilterType : uint8_t { kSingleTag, kMultiTag };
-
-// Members and defaults of Java's TopicConfig.
-struct TopicConfig {
-  std::string topicName;
-  int32_t readQueueNums = 16;
-  int32_t writeQueueNums = 16;
-  int32_t perm = 6;  // PERM_READ | PERM_WRITE
-  TopicFilterType topicFilterType = TopicFilterType::kSingleTag;
-  int32_t topicSysFlag = 0;
-  bool order = false;
-  friend bool operator==(const TopicConfig&, const TopicConfig&) = default;
-};
+// The Java TopicConfig bean, shared with the wire bodies (common/protocol/topic_config.h);
+// topicFilterType is "SINGLE_TAG" or "MULTI_TAG".
+using TopicConfig = protocol::TopicConfig;
 
 struct TopicConfigFile {
   DataVersion dataVersion;

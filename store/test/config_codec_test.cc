@@ -54,13 +54,13 @@ TEST(TopicsJson, RoundTripsByteForByte) {
   TopicConfigFile f;
   Status s = decode(kTopicsJson, f);
   ASSERT_TRUE(s.ok()) << s.message();
-  EXPECT_EQ(f.dataVersion, (DataVersion{2, 1700000000000}));
+  EXPECT_EQ(f.dataVersion, (DataVersion{1700000000000, 2}));
   ASSERT_EQ(f.topicConfigTable.size(), 3u);
   const TopicConfig* retry = findEntry(f.topicConfigTable, std::string("%RETRY%g1"));
   ASSERT_NE(retry, nullptr);
   EXPECT_TRUE(retry->order);
   EXPECT_EQ(retry->perm, 7);
-  EXPECT_EQ(retry->topicFilterType, TopicFilterType::kMultiTag);
+  EXPECT_EQ(retry->topicFilterType, "MULTI_TAG");
   EXPECT_EQ(retry->topicSysFlag, 3);
   EXPECT_EQ(encode(f), kTopicsJson);
 }
@@ -85,7 +85,7 @@ TEST(TopicsJson, DefaultsLenientTypesAndUnknownMembers) {
   EXPECT_TRUE(t.order);
   EXPECT_EQ(t.readQueueNums, 16);
   EXPECT_EQ(t.writeQueueNums, 16);
-  EXPECT_EQ(t.topicFilterType, TopicFilterType::kSingleTag);
+  EXPECT_EQ(t.topicFilterType, "SINGLE_TAG");
   EXPECT_EQ(f.dataVersion, DataVersion{});
   // An empty document is an empty table.
   ASSERT_TRUE(decode("{}", f).ok());
