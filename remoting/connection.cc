@@ -25,6 +25,7 @@ std::string endpointText(const tcp::endpoint& ep) {
   if (addr.is_v6() && addr.to_v6().is_v4_mapped()) {
     addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
   }
+  if (addr.is_v6()) return "[" + addr.to_string() + "]:" + std::to_string(ep.port());
   return addr.to_string() + ":" + std::to_string(ep.port());
 }
 }  // namespace

@@ -412,12 +412,30 @@ void MessageStore::flushConsumeQueueLoop() {
 
 // ---- writes ----
 
+namespace {
+bool waitPropertyOf(const std::vector<MessageToStore>& batch) {
+  if (batch.empty()) return true;
+  auto w = findProperty(batch.front().properties, property::kWaitStoreMsgOk);
+  return !w || parseJavaBoolean(*w);
+}
+}  // namespace
+
 void MessageStore::putMessage(const MessageToStore& msg, PutCallback done) {
   std::vector<MessageToStore> one{msg};
-  putMessages(one, std::move(done));
+  putMessages(one, waitPropertyOf(one), std::move(done));
+}
+
+void MessageStore::putMessage(const MessageToStore& msg, bool waitStoreMsgOK, PutCallback done) {
+  std::vector<MessageToStore> one{msg};
+  putMessages(one, waitStoreMsgOK, std::move(done));
 }
 
 void MessageStore::putMessages(const std::vector<MessageToStore>& batch, PutCallback done) {
+  putMessages(batch, waitPropertyOf(batch), std::move(done));
+}
+
+void MessageStore::putMessages(const std::vector<MessageToStore>& batch, bool waitStoreMsgOK,
+                               PutCallback done) {
   if (config_.brokerRole == BrokerRole::SLAVE || diskFull_.load() || !running_.load()) {
     PutMessageResult r;
     r.status = PutMessageStatus::SERVICE_NOT_AVAILABLE;
@@ -430,13 +448,7 @@ void MessageStore::putMessages(const std::vector<MessageToStore>& batch, PutCall
     done(r);
     return;
   }
-  bool wait = true;
-  if (!batch.empty()) {
-    if (auto w = findProperty(batch.front().properties, property::kWaitStoreMsgOk)) {
-      wait = parseJavaBoolean(*w) || w->empty();
-    }
-  }
-  commitLog_->putMessages(batch, wait, std::move(done));
+  commitLog_->putMessages(batch, waitStoreMsgOK, std::move(done));
   wakeReput();
 }
 
@@ -681,7 +693,10 @@ QueryMessageResult MessageStore::queryMessage(std::string_view topic, std::strin
 
 bool MessageStore::checkInDiskByConsumeOffset(std::string_view topic, int32_t queueId,
                                               int64_t queueOffset) {
-  const int64_t phy = commitLogOffsetInQueue(topic, queueId, queueOffset);
+  ConsumeQueue* cq = findConsumeQueue(topic, queueId, false);
+  ConsumeQueueUnit u;
+  if (!cq || !cq->getUnit(queueOffset, u)) return false;  // nothing there: not "in disk"
+  const int64_t phy = u.commitLogOffset;
   const int64_t memory = physicalMemoryBytes_ * config_.accessMessageInMemoryMaxRatio / 100;
   return commitLog_->maxOffset() - phy > memory;
 }

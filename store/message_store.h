@@ -100,8 +100,13 @@ class MessageStore {
   bool lastExitOK() const { return lastExitOK_; }
 
   // ---- writes ----
+  // `waitStoreMsgOK` is the sender's WAIT property (SYNC_FLUSH waits for the flush only when
+  // true); the broker strips WAIT from stored single messages, so it is passed separately.
   void putMessage(const MessageToStore& msg, PutCallback done);
+  void putMessage(const MessageToStore& msg, bool waitStoreMsgOK, PutCallback done);
   void putMessages(const std::vector<MessageToStore>& batch, PutCallback done);
+  void putMessages(const std::vector<MessageToStore>& batch, bool waitStoreMsgOK,
+                   PutCallback done);
   // Disk-space guard: writes are refused while the disk is over the warning ratio.
   bool isDiskFull() const { return diskFull_.load(); }
   void setDiskFull(bool full) { diskFull_.store(full); }

@@ -1,0 +1,37 @@
+#include "broker/handlers/handlers.h"
+#include "common/properties.h"
+#include "remoting/response_code.h"
+
+namespace rmq::broker {
+
+using remoting::RemotingCommand;
+
+std::optional<std::string_view> requiredField(const RemotingCommand& request,
+                                              remoting::RequestContext& rc, const char* name) {
+  auto v = request.ext.get(name);
+  if (v) return v;
+  rc.reply(RemotingCommand::createResponse(request, remoting::response_code::SYSTEM_ERROR,
+                                           std::string("the custom field <") + name + "> is null"));
+  return std::nullopt;
+}
+
+std::optional<int64_t> requiredLong(const RemotingCommand& request, remoting::RequestContext& rc,
+                                    const char* name) {
+  auto v = request.ext.get(name);
+  if (!v) {
+    rc.reply(
+        RemotingCommand::createResponse(request, remoting::response_code::SYSTEM_ERROR,
+                                        std::string("the custom field <") + name + "> is null"));
+    return std::nullopt;
+  }
+  auto n = parseJavaLong(*v);
+  if (!n) {
+    rc.reply(RemotingCommand::createResponse(
+        request, remoting::response_code::SYSTEM_ERROR,
+        std::string("the custom field <") + name + "> is not a number: " + std::string(*v)));
+    return std::nullopt;
+  }
+  return n;
+}
+
+}  // namespace rmq::broker

@@ -1,0 +1,38 @@
+// Registration of the broker's request handlers, one file per request-code family.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "broker/broker_context.h"
+#include "broker/longpolling/pull_request_hold_service.h"
+#include "remoting/request_dispatcher.h"
+
+namespace rmq::broker {
+
+// SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE, CONSUMER_SEND_MSG_BACK.
+void registerSendHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
+// PULL_MESSAGE (with long polling).
+void registerPullHandler(remoting::RequestDispatcher& d, BrokerContext& ctx);
+// Re-runs a held pull (called by the PullRequestHoldService on the pull executor).
+void reexecuteHeldPull(BrokerContext& ctx, HeldPullRequest&& held);
+// QUERY/UPDATE_CONSUMER_OFFSET, SEARCH_OFFSET_BY_TIMESTAMP, GET_MAX/MIN_OFFSET,
+// GET_EARLIEST_MSG_STORETIME.
+void registerOffsetHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
+// HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP, CHECK_CLIENT_CONFIG.
+void registerClientHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
+// LOCK_BATCH_MQ, UNLOCK_BATCH_MQ.
+void registerQueueLockHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
+// UPDATE_AND_CREATE_TOPIC, DELETE_TOPIC_IN_BROKER, GET_ALL_TOPIC_CONFIG.
+void registerTopicAdminHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
+// QUERY_MESSAGE, VIEW_MESSAGE_BY_ID.
+void registerQueryHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
+
+// A required header field, or an error response sent through `rc` and nullopt.
+std::optional<std::string_view> requiredField(const remoting::RemotingCommand& request,
+                                              remoting::RequestContext& rc, const char* name);
+// Like requiredField for integers; answers SYSTEM_ERROR on absence or a bad number.
+std::optional<int64_t> requiredLong(const remoting::RemotingCommand& request,
+                                    remoting::RequestContext& rc, const char* name);
+
+}  // namespace rmq::broker

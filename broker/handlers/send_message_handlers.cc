@@ -1,0 +1,496 @@
+// SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320) and CONSUMER_SEND_MSG_BACK
+// (36): shared protocol broker-requests.md 2.1 and 2.3, semantics.md 4-8.
+#include <random>
+
+#include "broker/handlers/handlers.h"
+#include "broker/properties_editor.h"
+#include "broker/topic/topic_validator.h"
+#include "common/logging.h"
+#include "common/mq_version.h"
+#include "common/properties.h"
+#include "common/protocol/perm_name.h"
+#include "common/time_util.h"
+#include "remoting/request_code.h"
+#include "remoting/response_code.h"
+#include "store/batch_body.h"
+#include "store/byte_io.h"
+#include "store/message_id.h"
+#include "store/message_properties.h"
+#include "store/store_format.h"
+
+namespace rmq::broker {
+
+using remoting::RemotingCommand;
+using remoting::RequestContext;
+namespace rc = remoting::response_code;
+namespace req = remoting::request_code;
+namespace prop = store::property;
+
+namespace {
+
+constexpr const char* kFaqSuffix =
+    "\nSee http://rocketmq.apache.org/docs/faq/ for further details.";
+
+struct SendHeader {
+  std::string_view producerGroup, topic, defaultTopic, properties;
+  int32_t defaultTopicQueueNums = 4;
+  int32_t queueId = 0;
+  int32_t sysFlag = 0;
+  int32_t flag = 0;
+  int32_t reconsumeTimes = 0;
+  int64_t bornTimestamp = 0;
+  bool unitMode = false;
+  bool batch = false;
+  std::optional<int32_t> maxReconsumeTimes;
+};
+
+// Decodes the V1 (field names) or V2 (single letters) header; error names the missing field.
+bool decodeSendHeader(const RemotingCommand& r, SendHeader& h, std::string& error) {
+  const bool v2 = r.code == req::SEND_MESSAGE_V2 || r.code == req::SEND_BATCH_MESSAGE ||
+                  r.code == req::SEND_REPLY_MESSAGE_V2;
+  auto field = [&](const char* v1name, const char* v2name) {
+    return r.ext.get(v2 ? v2name : v1name);
+  };
+  auto text = [&](const char* v1name, const char* v2name, std::string_view& out) {
+    auto v = field(v1name, v2name);
+    if (!v) {
+      error = std::string("the custom field <") + v1name + "> is null";
+      return false;
+    }
+    out = *v;
+    return true;
+  };
+  auto number = [&](const char* v1name, const char* v2name, auto& out, bool required) {
+    auto v = field(v1name, v2name);
+    if (!v) {
+      if (required) error = std::string("the custom field <") + v1name + "> is null";
+      return !required;
+    }
+    auto n = parseJavaLong(*v);
+    if (!n) {
+      error = std::string("the custom field <") + v1name + "> is not a number";
+      return false;
+    }
+    out = static_cast<std::remove_reference_t<decltype(out)>>(*n);
+    return true;
+  };
+  if (!text("producerGroup", "a", h.producerGroup) || !text("topic", "b", h.topic) ||
+      !text("defaultTopic", "c", h.defaultTopic) ||
+      !number("defaultTopicQueueNums", "d", h.defaultTopicQueueNums, true) ||
+      !number("queueId", "e", h.queueId, true) || !number("sysFlag", "f", h.sysFlag, true) ||
+      !number("bornTimestamp", "g", h.bornTimestamp, true) || !number("flag", "h", h.flag, true) ||
+      !number("reconsumeTimes", "j", h.reconsumeTimes, false)) {
+    return false;
+  }
+  h.properties = field("properties", "i").value_or(std::string_view());
+  h.unitMode = parseJavaBoolean(field("unitMode", "k").value_or("false"));
+  h.batch = parseJavaBoolean(field("batch", "m").value_or("false"));
+  if (auto m = field("maxReconsumeTimes", "l")) {
+    if (auto n = parseJavaInt(*m)) h.maxReconsumeTimes = *n;
+  }
+  return true;
+}
+
+int32_t randomInt(int32_t bound) {
+  thread_local std::mt19937 rng{std::random_device{}()};
+  if (bound <= 0) return 0;
+  return static_cast<int32_t>(rng() % static_cast<uint32_t>(bound));
+}
+
+RemotingCommand sendResponse(const BrokerContext& ctx, const RemotingCommand& request, int32_t code,
+                             std::optional<std::string> remark = std::nullopt) {
+  RemotingCommand resp = RemotingCommand::createResponse(request, code, std::move(remark));
+  resp.addExt("MSG_REGION", ctx.config.regionId);
+  resp.addExt("TRACE_ON", ctx.config.traceOn ? "true" : "false");
+  return resp;
+}
+
+// Maps a store result onto the response (broker-requests.md 2.1 table).
+void fillPutResult(RemotingCommand& resp, const store::PutMessageResult& r) {
+  using store::PutMessageStatus;
+  switch (r.status) {
+    case PutMessageStatus::PUT_OK:
+      resp.code = rc::SUCCESS;
+      break;
+    case PutMessageStatus::FLUSH_DISK_TIMEOUT:
+      resp.code = rc::FLUSH_DISK_TIMEOUT;
+      break;
+    case PutMessageStatus::FLUSH_SLAVE_TIMEOUT:
+      resp.code = rc::FLUSH_SLAVE_TIMEOUT;
+      break;
+    case PutMessageStatus::SLAVE_NOT_AVAILABLE:
+      resp.code = rc::SLAVE_NOT_AVAILABLE;
+      break;
+    case PutMessageStatus::CREATE_MAPPED_FILE_FAILED:
+      resp.code = rc::SYSTEM_ERROR;
+      resp.remark = "create mapped file failed, server is busy or broken.";
+      break;
+    case PutMessageStatus::MESSAGE_ILLEGAL:
+    case PutMessageStatus::PROPERTIES_SIZE_EXCEEDED:
+      resp.code = rc::MESSAGE_ILLEGAL;
+      resp.remark =
+          "the message is illegal, maybe msg body or properties length not matched. msg body "
+          "length limit 128k, msg properties length limit 32k.";
+      break;
+    case PutMessageStatus::SERVICE_NOT_AVAILABLE:
+      resp.code = rc::SERVICE_NOT_AVAILABLE;
+      resp.remark =
+          "service not available now. It may be caused by one of the following reasons: the "
+          "broker's disk is full, messages are put to the slave, message store has been shut "
+          "down, etc.";
+      break;
+    case PutMessageStatus::OS_PAGECACHE_BUSY:
+      resp.code = rc::SYSTEM_ERROR;
+      resp.remark = "[PC_SYNCHRONIZED]broker busy, start flow control for a while";
+      break;
+    default:
+      resp.code = rc::SYSTEM_ERROR;
+      resp.remark = "UNKNOWN_ERROR";
+  }
+}
+
+store::HostAddress bornHostOf(const remoting::ConnectionPtr& conn) {
+  auto h = store::parseHostAddress(conn->remoteAddress());
+  return h ? *h : store::HostAddress::ipv4(127, 0, 0, 1, 0);
+}
+
+// msgCheck of AbstractSendMessageProcessor: topic name, forbidden topics, existence /
+// auto-creation, queue id. Returns the topic config or answers the error itself.
+std::optional<TopicConfig> checkTopic(BrokerContext& ctx, const RemotingCommand& request,
+                                      const SendHeader& h, RequestContext& rctx) {
+  if (!ctx.brokerWritable() && ctx.topics.isOrderTopic(h.topic)) {
+    rctx.reply(
+        sendResponse(ctx, request, rc::NO_PERMISSION,
+                     "the broker[" + ctx.config.brokerIP1 + "] sending message is forbidden"));
+    return std::nullopt;
+  }
+  std::string bad = topics::checkTopicName(h.topic);
+  if (!bad.empty()) {
+    rctx.reply(sendResponse(ctx, request, rc::SYSTEM_ERROR, bad));
+    return std::nullopt;
+  }
+  if (topics::isNotAllowedSendTopic(h.topic)) {
+    rctx.reply(
+        sendResponse(ctx, request, rc::NO_PERMISSION,
+                     "Sending message to topic[" + std::string(h.topic) + "] is forbidden."));
+    return std::nullopt;
+  }
+  auto tc = ctx.topics.select(h.topic);
+  if (!tc) {
+    const int32_t topicSysFlag = h.unitMode ? (topics::isRetryTopic(h.topic) ? 2 : 1) : 0;
+    tc = ctx.topics.createTopicInSendMessageMethod(h.topic, h.defaultTopic, h.defaultTopicQueueNums,
+                                                   topicSysFlag);
+    if (!tc && topics::isRetryTopic(h.topic)) {
+      tc = ctx.topics.createTopicInSendMessageBackMethod(h.topic, 1, perm::READ | perm::WRITE,
+                                                         topicSysFlag);
+    }
+    if (!tc) {
+      rctx.reply(sendResponse(
+          ctx, request, rc::TOPIC_NOT_EXIST,
+          "topic[" + std::string(h.topic) + "] not exist, apply first please!" + kFaqSuffix));
+      return std::nullopt;
+    }
+  }
+  const int32_t idValid = std::max(tc->writeQueueNums, tc->readQueueNums);
+  if (h.queueId >= idValid) {
+    rctx.reply(sendResponse(ctx, request, rc::SYSTEM_ERROR,
+                            "request queueId[" + std::to_string(h.queueId) + "] is illegal, " +
+                                tc->topicName +
+                                " Producer: " + rctx.connection()->remoteAddress()));
+    return std::nullopt;
+  }
+  return tc;
+}
+
+// Retry topics: the group must exist; past its max reconsume times the message goes to the DLQ.
+// Returns false when it answered an error.
+bool handleRetryAndDlq(BrokerContext& ctx, const RemotingCommand& request, const SendHeader& h,
+                       std::string& topic, int32_t& queueId, PropertiesEditor& props,
+                       RequestContext& rctx) {
+  if (!topics::isRetryTopic(topic)) return true;
+  std::string group = topic.substr(topics::kRetryGroupTopicPrefix.size());
+  auto sg = ctx.groups.findSubscriptionGroupConfig(group);
+  if (!sg) {
+    rctx.reply(sendResponse(ctx, request, rc::SUBSCRIPTION_GROUP_NOT_EXIST,
+                            "subscription group not exist, " + group + kFaqSuffix));
+    return false;
+  }
+  int32_t maxReconsumeTimes = sg->retryMaxTimes;
+  if (request.version >= mqversion::V3_4_9 && h.maxReconsumeTimes) {
+    maxReconsumeTimes = *h.maxReconsumeTimes;
+  }
+  if (h.reconsumeTimes >= maxReconsumeTimes) {
+    std::string dlq = topics::dlqTopic(group);
+    auto tc = ctx.topics.createTopicInSendMessageBackMethod(dlq, 1, perm::READ | perm::WRITE, 0);
+    if (!tc) {
+      rctx.reply(sendResponse(ctx, request, rc::SYSTEM_ERROR, "topic[" + dlq + "] not exist"));
+      return false;
+    }
+    topic = dlq;
+    queueId = 0;
+    props.set(prop::kDelayTimeLevel, "0");
+  }
+  return true;
+}
+
+// Delayed messages are parked in SCHEDULE_TOPIC_XXXX, queue level-1 (semantics.md 6.1).
+void applyDelayLevel(const BrokerContext& ctx, std::string& topic, int32_t& queueId,
+                     PropertiesEditor& props, int32_t sysFlag) {
+  const int32_t tx = sysFlag & store::sysflag::kTransactionMask;
+  if (tx != store::sysflag::kTransactionNot && tx != store::sysflag::kTransactionCommit) return;
+  auto level = parseJavaInt(props.get(prop::kDelayTimeLevel));
+  if (!level || *level <= 0) return;
+  const int32_t maxLevel = ctx.store.delayLevels().maxLevel();
+  if (*level > maxLevel) {
+    *level = maxLevel;
+    props.set(prop::kDelayTimeLevel, std::to_string(maxLevel));
+  }
+  props.set(prop::kRealTopic, topic);
+  props.set(prop::kRealQueueId, std::to_string(queueId));
+  topic = std::string(topics::kScheduleTopic);
+  queueId = *level - 1;
+}
+
+void replyStored(BrokerContext& ctx, remoting::Responder responder, RemotingCommand resp,
+                 int32_t queueId, std::vector<int64_t> recordOffsets,
+                 const store::PutMessageResult& r) {
+  fillPutResult(resp, r);
+  if (r.ok()) {
+    std::string ids;
+    char buf[64];
+    for (size_t i = 0; i < recordOffsets.size(); ++i) {
+      if (i) ids.push_back(',');
+      size_t n = store::writeOffsetMsgId(ctx.storeHost, r.wroteOffset + recordOffsets[i], buf);
+      ids.append(buf, n);
+    }
+    resp.addExt("msgId", ids);
+    resp.addExtInt("queueId", queueId);
+    resp.addExtInt("queueOffset", r.logicsOffset);
+  }
+  responder.reply(std::move(resp));
+}
+
+void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& rctx) {
+  SendHeader h;
+  std::string error;
+  if (!decodeSendHeader(request, h, error)) {
+    rctx.reply(sendResponse(ctx, request, rc::SYSTEM_ERROR, error));
+    return;
+  }
+  if (ctx.config.startAcceptSendRequestTimeStamp > nowMillis()) {
+    rctx.reply(sendResponse(ctx, request, rc::SYSTEM_ERROR,
+                            "broker unable to service, until " +
+                                std::to_string(ctx.config.startAcceptSendRequestTimeStamp)));
+    return;
+  }
+  auto tc = checkTopic(ctx, request, h, rctx);
+  if (!tc) return;
+  int32_t queueId = h.queueId < 0 ? randomInt(tc->writeQueueNums) : h.queueId;
+  const int32_t replyQueueId = queueId;
+  std::string topic(h.topic);
+  PropertiesEditor props(h.properties);
+  if (!handleRetryAndDlq(ctx, request, h, topic, queueId, props, rctx)) return;
+
+  int32_t sysFlag = h.sysFlag;
+  if (tc->topicFilterType == "MULTI_TAG") sysFlag |= store::sysflag::kMultiTags;
+  props.set("CLUSTER", ctx.config.brokerClusterName);
+  const bool isBatch = request.code == req::SEND_BATCH_MESSAGE && h.batch;
+  const auto waitProp = props.get(prop::kWaitStoreMsgOk);
+  const bool wait = waitProp.empty() || parseJavaBoolean(waitProp);
+
+  if (!isBatch) {
+    if (parseJavaBoolean(props.get(prop::kTransactionPrepared))) {
+      if (ctx.config.rejectTransactionMessage) {
+        rctx.reply(sendResponse(
+            ctx, request, rc::NO_PERMISSION,
+            "the broker[" + ctx.config.brokerIP1 + "] sending transaction message is forbidden"));
+        return;
+      }
+      props.set(prop::kRealTopic, topic);
+      props.set(prop::kRealQueueId, std::to_string(queueId));
+      sysFlag = (sysFlag & ~store::sysflag::kTransactionMask) | store::sysflag::kTransactionNot;
+      topic = std::string(topics::kTransHalfTopic);
+      queueId = 0;
+    } else {
+      applyDelayLevel(ctx, topic, queueId, props, sysFlag);
+    }
+    props.remove(prop::kWaitStoreMsgOk);
+  }
+
+  store::MessageToStore m;
+  const std::string propText = props.str();
+  m.topic = topic;
+  m.queueId = queueId;
+  m.flag = h.flag;
+  m.sysFlag = sysFlag;
+  m.bornTimestamp = h.bornTimestamp;
+  m.bornHost = bornHostOf(rctx.connection());
+  m.storeHost = ctx.storeHost;
+  m.reconsumeTimes = h.reconsumeTimes;
+
+  RemotingCommand resp = sendResponse(ctx, request, rc::SYSTEM_ERROR);
+  remoting::Responder responder = rctx.defer();
+  if (!isBatch) {
+    m.body = store::asBytes(request.body());
+    m.properties = propText;
+    ctx.store.putMessage(m, wait,
+                         [&ctx, responder, resp, replyQueueId](const store::PutMessageResult& r) {
+                           replyStored(ctx, responder, resp, replyQueueId, {0}, r);
+                         });
+    return;
+  }
+  // Batch: every entry becomes one record; delays and transactions are not allowed.
+  const int32_t tx = sysFlag & store::sysflag::kTransactionMask;
+  auto level = parseJavaInt(props.get(prop::kDelayTimeLevel));
+  if (tx != store::sysflag::kTransactionNot || (level && *level > 0)) {
+    resp.code = rc::MESSAGE_ILLEGAL;
+    resp.remark = "batch messages cannot be delayed or transactional";
+    responder.reply(std::move(resp));
+    return;
+  }
+  std::vector<store::BatchEntry> entries;
+  Status s = store::decodeBatchBody(store::asBytes(request.body()), entries);
+  if (!s.ok()) {
+    resp.code = rc::MESSAGE_ILLEGAL;
+    resp.remark = "bad batch body: " + s.message();
+    responder.reply(std::move(resp));
+    return;
+  }
+  std::vector<store::MessageToStore> batch;
+  std::vector<int64_t> offsets;
+  int64_t at = 0;
+  for (const auto& e : entries) {
+    store::MessageToStore one = m;
+    one.flag = e.flag;
+    one.body = e.body;
+    one.properties = e.properties;
+    one.batchProperties = propText;
+    offsets.push_back(at);
+    at += static_cast<int64_t>(store::recordLength(one));
+    batch.push_back(one);
+  }
+  ctx.store.putMessages(batch, wait,
+                        [&ctx, responder, resp, replyQueueId,
+                         offsets = std::move(offsets)](const store::PutMessageResult& r) {
+                          replyStored(ctx, responder, resp, replyQueueId, offsets, r);
+                        });
+}
+
+// CONSUMER_SEND_MSG_BACK (36): semantics.md 7.
+void consumerSendMsgBack(BrokerContext& ctx, RemotingCommand& request, RequestContext& rctx) {
+  auto offset = requiredLong(request, rctx, "offset");
+  if (!offset) return;
+  auto groupField = requiredField(request, rctx, "group");
+  if (!groupField) return;
+  const std::string group(*groupField);
+  const int32_t delayLevelHeader = request.ext.getInt32("delayLevel").value_or(0);
+  auto sg = ctx.groups.findSubscriptionGroupConfig(group);
+  if (!sg) {
+    rctx.reply(
+        RemotingCommand::createResponse(request, rc::SUBSCRIPTION_GROUP_NOT_EXIST,
+                                        "subscription group not exist, " + group + kFaqSuffix));
+    return;
+  }
+  if (!ctx.brokerWritable()) {
+    rctx.reply(RemotingCommand::createResponse(
+        request, rc::NO_PERMISSION,
+        "the broker[" + ctx.config.brokerIP1 + "] sending message is forbidden"));
+    return;
+  }
+  if (sg->retryQueueNums <= 0) {
+    rctx.reply(RemotingCommand::createResponse(request, rc::SUCCESS));
+    return;
+  }
+  std::string newTopic = topics::retryTopic(group);
+  int32_t queueId = randomInt(sg->retryQueueNums);
+  const int32_t topicSysFlag = parseJavaBoolean(request.ext.getString("unitMode")) ? 2 : 0;
+  auto tc = ctx.topics.createTopicInSendMessageBackMethod(newTopic, sg->retryQueueNums,
+                                                          perm::READ | perm::WRITE, topicSysFlag);
+  if (!tc) {
+    rctx.reply(RemotingCommand::createResponse(request, rc::SYSTEM_ERROR,
+                                               "topic[" + newTopic + "] not exist"));
+    return;
+  }
+  if (!perm::isWriteable(tc->perm)) {
+    rctx.reply(RemotingCommand::createResponse(
+        request, rc::NO_PERMISSION, "the topic[" + newTopic + "] sending message is forbidden"));
+    return;
+  }
+  store::MappedRegion region = ctx.store.lookMessageByOffset(*offset);
+  store::DecodedRecord rec;
+  if (!region.valid() ||
+      !store::decodeRecord(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(region.data),
+                                                    static_cast<size_t>(region.size)),
+                           rec, store::DecodeOptions{false, true})
+           .ok() ||
+      rec.kind != store::RecordKind::kMessage) {
+    rctx.reply(RemotingCommand::createResponse(
+        request, rc::SYSTEM_ERROR, "look message by offset failed, " + std::to_string(*offset)));
+    return;
+  }
+  PropertiesEditor props(rec.properties);
+  if (!props.has(prop::kRetryTopic)) props.set(prop::kRetryTopic, rec.topic);
+  props.set(prop::kWaitStoreMsgOk, "false");
+  int32_t maxReconsumeTimes = sg->retryMaxTimes;
+  if (request.version >= mqversion::V3_4_9) {
+    if (auto m = request.ext.getInt32("maxReconsumeTimes")) maxReconsumeTimes = *m;
+  }
+  int32_t delayLevel = delayLevelHeader;
+  if (rec.reconsumeTimes >= maxReconsumeTimes || delayLevel < 0) {
+    newTopic = topics::dlqTopic(group);
+    queueId = 0;
+    auto dlq =
+        ctx.topics.createTopicInSendMessageBackMethod(newTopic, 1, perm::READ | perm::WRITE, 0);
+    if (!dlq) {
+      rctx.reply(RemotingCommand::createResponse(request, rc::SYSTEM_ERROR,
+                                                 "topic[" + newTopic + "] not exist"));
+      return;
+    }
+    props.set(prop::kDelayTimeLevel, "0");
+  } else {
+    if (delayLevel == 0) delayLevel = 3 + rec.reconsumeTimes;
+    props.set(prop::kDelayTimeLevel, std::to_string(delayLevel));
+  }
+  if (!props.has(prop::kOriginMessageId)) {
+    char buf[64];
+    size_t n = store::writeOffsetMsgId(rec.storeHost, *offset, buf);
+    props.set(prop::kOriginMessageId, std::string_view(buf, n));
+  }
+  std::string topic = newTopic;
+  applyDelayLevel(ctx, topic, queueId, props, rec.sysFlag);
+  const std::string propText = props.str();
+  store::MessageToStore m;
+  m.topic = topic;
+  m.queueId = queueId;
+  m.flag = rec.flag;
+  m.sysFlag = rec.sysFlag;
+  m.body = rec.body;
+  m.properties = propText;
+  m.bornTimestamp = rec.bornTimestamp;
+  m.bornHost = rec.bornHost;
+  m.storeHost = ctx.storeHost;
+  m.reconsumeTimes = rec.reconsumeTimes + 1;
+  remoting::Responder responder = rctx.defer();
+  RemotingCommand resp = RemotingCommand::createResponse(request, rc::SUCCESS);
+  ctx.store.putMessage(m, false, [responder, resp](const store::PutMessageResult& r) mutable {
+    if (r.status != store::PutMessageStatus::PUT_OK) {
+      resp.code = rc::SYSTEM_ERROR;
+      resp.remark = store::putMessageStatusName(r.status);
+    }
+    responder.reply(std::move(resp));
+  });
+}
+
+}  // namespace
+
+void registerSendHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
+  auto send = [&ctx](RemotingCommand& r, RequestContext& rc) { sendMessage(ctx, r, rc); };
+  d.registerHandler(req::SEND_MESSAGE, send);
+  d.registerHandler(req::SEND_MESSAGE_V2, send);
+  d.registerHandler(req::SEND_BATCH_MESSAGE, send);
+  d.registerHandler(req::CONSUMER_SEND_MSG_BACK, [&ctx](RemotingCommand& r, RequestContext& rc) {
+    consumerSendMsgBack(ctx, r, rc);
+  });
+}
+
+}  // namespace rmq::broker
