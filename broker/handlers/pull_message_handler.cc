@@ -3,11 +3,14 @@
 #include "broker/filter/tag_message_filter.h"
 #include "broker/handlers/handlers.h"
 #include "broker/topic/topic_validator.h"
+#include "common/json.h"
 #include "common/logging.h"
 #include "common/protocol/perm_name.h"
 #include "common/time_util.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
+#include "store/message_properties.h"
+#include "store/store_format.h"
 
 namespace rmq::broker {
 
@@ -58,6 +61,34 @@ bool decodePullHeader(const RemotingCommand& r, PullHeader& h, std::string& erro
   h.expressionType = r.ext.getString("expressionType");
   if (h.expressionType.empty()) h.expressionType = "TAG";
   return true;
+}
+
+// A master records every PULL_OFFSET_MOVED in OFFSET_MOVED_EVENT (semantics.md 9.4).
+void recordOffsetMovedEvent(BrokerContext& ctx, const PullHeader& h, int64_t offsetNew) {
+  std::string body;
+  json::JsonWriter w(body);
+  w.beginObject().member("consumerGroup", h.consumerGroup);
+  w.key("messageQueue").beginObject();
+  w.member("brokerName", ctx.config.brokerName).member("queueId", h.queueId);
+  w.member("topic", h.topic).endObject();
+  w.member("offsetNew", offsetNew).member("offsetRequest", h.queueOffset).endObject();
+  std::vector<store::Property> props = {{store::property::kTags, h.consumerGroup},
+                                        {store::property::kKeys, h.consumerGroup}};
+  const std::string propText = store::encodeProperties(props);
+  store::MessageToStore m;
+  m.topic = topics::kOffsetMovedEvent;
+  m.queueId = 0;
+  m.body = store::asBytes(body);
+  m.properties = propText;
+  m.bornTimestamp = nowMillis();
+  m.bornHost = ctx.storeHost;
+  m.storeHost = ctx.storeHost;
+  ctx.store.putMessage(m, false, [](const store::PutMessageResult& r) {
+    if (!r.ok()) {
+      RMQ_LOG(WARN) << "storing the offset moved event failed: "
+                    << store::putMessageStatusName(r.status);
+    }
+  });
 }
 
 RemotingCommand pullResponse(const RemotingCommand& request, int32_t code, std::string remark) {
@@ -199,6 +230,12 @@ void processPull(BrokerContext& ctx, const remoting::ConnectionPtr& conn,
   const bool storeOffset = allowSuspend && (h.sysFlag & kFlagCommitOffset) && !ctx.isSlave();
   if (storeOffset) ctx.offsets.commitOffset(h.consumerGroup, h.topic, h.queueId, h.commitOffset);
 
+  if (resp.code == rc::PULL_OFFSET_MOVED && !ctx.isSlave()) {
+    RMQ_LOG(WARN) << "PULL_OFFSET_MOVED: group " << h.consumerGroup << " topic " << h.topic
+                  << " queue " << h.queueId << " requested " << h.queueOffset << " new "
+                  << r.nextBeginOffset;
+    recordOffsetMovedEvent(ctx, h, r.nextBeginOffset);
+  }
   if (resp.code == rc::SUCCESS) {
     for (auto& m : r.messages) {
       resp.addChunk(remoting::BodyChunk{m.data, static_cast<size_t>(m.size), m.file});
