@@ -76,6 +76,8 @@ Status BrokerController::initialize() {
   registerQueueLockHandlers(dispatcher_, *ctx_);
   registerQueryHandlers(dispatcher_, *ctx_);
   registerTopicAdminHandlers(dispatcher_, *ctx_);
+  transactions_ = std::make_unique<TransactionalMessageService>(*ctx_);
+  registerEndTransactionHandler(dispatcher_, *ctx_, *transactions_);
   dispatcher_.addCloseListener([this](const remoting::ConnectionPtr& conn) {
     producers_.connectionClosed(conn->id());
     consumers_.connectionClosed(conn->id(), conf_.broker.notifyConsumerIdsChangedEnable);
@@ -117,7 +119,10 @@ Status BrokerController::start() {
     }
   }
   holds_->start();
-  if (conf_.store.brokerRole != store::BrokerRole::SLAVE) schedule_->start();
+  if (conf_.store.brokerRole != store::BrokerRole::SLAVE) {
+    schedule_->start();
+    transactions_->start();
+  }
   outer_.start();
   registerBrokerAll(false);
   periodic_ = std::thread([this] {
@@ -222,6 +227,7 @@ void BrokerController::shutdown() {
   if (server_) server_->stop();
   if (vipServer_) vipServer_->stop();
   schedule_->shutdown();
+  transactions_->shutdown();
   pullExecutor_->shutdown();
   adminExecutor_->shutdown();
   outer_.unregisterBrokerAll(conf_.broker.brokerClusterName, conf_.broker.brokerAddr(),

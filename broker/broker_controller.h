@@ -13,6 +13,7 @@
 #include "broker/broker_context.h"
 #include "broker/out/broker_outer_api.h"
 #include "broker/schedule/schedule_message_service.h"
+#include "broker/transaction/transactional_message_service.h"
 #include "remoting/remoting_server.h"
 #include "remoting/request_dispatcher.h"
 
@@ -30,6 +31,7 @@ class BrokerController {
   uint16_t port() const { return server_ ? server_->port() : 0; }
   BrokerConfiguration& configuration() { return conf_; }
   store::MessageStore& messageStore() { return *store_; }
+  TransactionalMessageService& transactions() { return *transactions_; }
   void registerBrokerAll(bool oneway);
 
  private:
@@ -48,6 +50,7 @@ class BrokerController {
   QueueLockManager locks_;
   std::unique_ptr<PullRequestHoldService> holds_;
   std::unique_ptr<ScheduleMessageService> schedule_;
+  std::unique_ptr<TransactionalMessageService> transactions_;
   std::unique_ptr<ThreadPool> pullExecutor_;
   std::unique_ptr<ThreadPool> adminExecutor_;
   std::unique_ptr<BrokerContext> ctx_;

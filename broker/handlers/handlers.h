@@ -28,6 +28,11 @@ void registerTopicAdminHandlers(remoting::RequestDispatcher& d, BrokerContext& c
 // QUERY_MESSAGE, VIEW_MESSAGE_BY_ID.
 void registerQueryHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
 
+class TransactionalMessageService;
+// END_TRANSACTION.
+void registerEndTransactionHandler(remoting::RequestDispatcher& d, BrokerContext& ctx,
+                                   TransactionalMessageService& tx);
+
 // A required header field, or an error response sent through `rc` and nullopt.
 std::optional<std::string_view> requiredField(const remoting::RemotingCommand& request,
                                               remoting::RequestContext& rc, const char* name);

@@ -1,0 +1,280 @@
+#include "broker/transaction/transactional_message_service.h"
+
+#include <pthread.h>
+
+#include <future>
+#include <map>
+#include <set>
+
+#include "broker/properties_editor.h"
+#include "broker/topic/topic_validator.h"
+#include "broker/unique_id.h"
+#include "common/logging.h"
+#include "common/properties.h"
+#include "common/protocol/perm_name.h"
+#include "common/time_util.h"
+#include "remoting/request_code.h"
+#include "store/message_id.h"
+#include "store/message_properties.h"
+#include "store/store_format.h"
+
+namespace rmq::broker {
+
+namespace prop = store::property;
+
+namespace {
+
+constexpr int32_t kHalfQueueId = 0;
+constexpr std::string_view kRemoveTag = "d";
+
+store::PutMessageResult putAndWait(store::MessageStore& store, const store::MessageToStore& m) {
+  std::promise<store::PutMessageResult> done;
+  store.putMessage(m, false, [&done](const store::PutMessageResult& r) { done.set_value(r); });
+  return done.get_future().get();
+}
+
+bool readOne(store::MessageStore& store, std::string_view topic, int32_t queueId, int64_t offset,
+             store::MappedRegion& region, store::DecodedRecord& rec) {
+  auto r = store.getMessage(topic, queueId, offset, 1, nullptr);
+  if (r.status != store::GetMessageStatus::FOUND || r.messages.empty()) return false;
+  region = r.messages.front();
+  return store::decodeRecord(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(region.data),
+                                                      static_cast<size_t>(region.size)),
+                             rec, store::DecodeOptions{false, true})
+             .ok() &&
+         rec.kind == store::RecordKind::kMessage;
+}
+
+}  // namespace
+
+TransactionalMessageService::TransactionalMessageService(BrokerContext& ctx) : ctx_(ctx) {}
+
+TransactionalMessageService::~TransactionalMessageService() {
+  shutdown();
+}
+
+void TransactionalMessageService::start() {
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "TransactionChk");
+    run();
+  });
+}
+
+void TransactionalMessageService::shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void TransactionalMessageService::run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(ctx_.config.transactionCheckInterval),
+                 [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    try {
+      check();
+    } catch (const std::exception& e) {
+      RMQ_LOG(ERROR) << "transaction check failed: " << e.what();
+    }
+    lock.lock();
+  }
+}
+
+bool TransactionalMessageService::lookHalfMessage(int64_t commitLogOffset,
+                                                  store::MappedRegion& region,
+                                                  store::DecodedRecord& out) {
+  region = ctx_.store.lookMessageByOffset(commitLogOffset);
+  if (!region.valid()) return false;
+  return store::decodeRecord(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(region.data),
+                                                      static_cast<size_t>(region.size)),
+                             out, store::DecodeOptions{false, true})
+             .ok() &&
+         out.kind == store::RecordKind::kMessage;
+}
+
+store::PutMessageStatus TransactionalMessageService::writeOpRecord(int64_t halfQueueOffset) {
+  const std::string body = std::to_string(halfQueueOffset);
+  const std::string uniq = createUniqueId();
+  std::vector<store::Property> props = {{prop::kTags, kRemoveTag},
+                                        {prop::kWaitStoreMsgOk, "false"},
+                                        {prop::kUniqClientMessageIdKeyIdx, uniq}};
+  const std::string propText = store::encodeProperties(props);
+  store::MessageToStore m;
+  m.topic = topics::kTransOpHalfTopic;
+  m.queueId = kHalfQueueId;
+  m.body = store::asBytes(body);
+  m.properties = propText;
+  m.bornTimestamp = nowMillis();
+  m.bornHost = ctx_.storeHost;
+  m.storeHost = ctx_.storeHost;
+  return putAndWait(ctx_.store, m).status;
+}
+
+std::optional<std::pair<int64_t, int64_t>> TransactionalMessageService::putBackHalf(
+    const store::DecodedRecord& rec, int32_t checkTimes) {
+  PropertiesEditor props(rec.properties);
+  props.set(prop::kTransactionCheckTimes, std::to_string(checkTimes));
+  const std::string propText = props.str();
+  store::MessageToStore m;
+  m.topic = topics::kTransHalfTopic;
+  m.queueId = kHalfQueueId;
+  m.flag = rec.flag;
+  m.sysFlag = rec.sysFlag;
+  m.body = rec.body;
+  m.properties = propText;
+  m.bornTimestamp = rec.bornTimestamp;
+  m.bornHost = rec.bornHost;
+  m.storeHost = rec.storeHost;
+  m.reconsumeTimes = rec.reconsumeTimes;
+  m.preparedTransactionOffset = rec.preparedTransactionOffset;
+  auto r = putAndWait(ctx_.store, m);
+  if (r.status != store::PutMessageStatus::PUT_OK) return std::nullopt;
+  return std::make_pair(r.wroteOffset, r.logicsOffset);
+}
+
+void TransactionalMessageService::discard(const store::DecodedRecord& rec) {
+  auto tc = ctx_.topics.createTopicInSendMessageBackMethod(topics::kTransCheckMaxTimeTopic, 1,
+                                                           perm::READ | perm::WRITE, 0);
+  if (!tc) return;
+  store::MessageToStore m;
+  m.topic = topics::kTransCheckMaxTimeTopic;
+  m.queueId = 0;
+  m.flag = rec.flag;
+  m.sysFlag = rec.sysFlag;
+  m.body = rec.body;
+  m.properties = rec.properties;
+  m.bornTimestamp = rec.bornTimestamp;
+  m.bornHost = rec.bornHost;
+  m.storeHost = rec.storeHost;
+  m.reconsumeTimes = rec.reconsumeTimes;
+  auto r = putAndWait(ctx_.store, m);
+  RMQ_LOG(INFO) << "discard half message (check times exceeded): "
+                << store::putMessageStatusName(r.status);
+}
+
+void TransactionalMessageService::sendCheck(const store::DecodedRecord& copy, int64_t copyOffset,
+                                            int64_t copyQueueOffset) {
+  auto group = store::findProperty(copy.properties, prop::kProducerGroup);
+  if (!group) return;
+  auto channel = ctx_.producers.availableChannel(std::string(*group));
+  auto conn = channel ? channel->connection.lock() : nullptr;
+  if (!conn) {
+    RMQ_LOG(WARN) << "Check transaction failed, channel is null. groupId=" << *group;
+    return;
+  }
+  auto realTopic = store::findProperty(copy.properties, prop::kRealTopic);
+  auto realQid = store::findProperty(copy.properties, prop::kRealQueueId);
+  store::MessageToStore m = store::toMessageToStore(copy);
+  if (realTopic) m.topic = *realTopic;
+  if (realQid) m.queueId = parseJavaInt(*realQid).value_or(0);
+  store::RecordPlacement placement{copyQueueOffset, copyOffset, copy.storeTimestamp};
+  std::string body(store::recordLength(m), '\0');
+  size_t written = 0;
+  if (!store::encodeRecord(m, placement,
+                           std::span<uint8_t>(reinterpret_cast<uint8_t*>(body.data()), body.size()),
+                           &written)
+           .ok()) {
+    return;
+  }
+  const std::string uniq(
+      store::findProperty(copy.properties, prop::kUniqClientMessageIdKeyIdx).value_or(""));
+  remoting::RemotingCommand req =
+      remoting::RemotingCommand::createRequest(remoting::request_code::CHECK_TRANSACTION_STATE);
+  req.addExtInt("tranStateTableOffset", copyQueueOffset);
+  req.addExtInt("commitLogOffset", copyOffset);
+  if (!uniq.empty()) {
+    req.addExt("msgId", uniq);
+    req.addExt("transactionId", uniq);
+  }
+  req.addExt("offsetMsgId", store::offsetMsgId(copy.storeHost, copyOffset));
+  req.setBody(std::move(body));
+  conn->invokeOneway(std::move(req));
+}
+
+void TransactionalMessageService::check() {
+  std::lock_guard<std::mutex> serial(checkMutex_);
+  const std::string halfTopic(topics::kTransHalfTopic);
+  const std::string opTopic(topics::kTransOpHalfTopic);
+  const std::string group(topics::kTransCheckGroup);
+  if (ctx_.store.maxOffsetInQueue(halfTopic, kHalfQueueId) == 0) return;
+  ctx_.topics.createTopicInSendMessageBackMethod(halfTopic, 1, perm::READ | perm::WRITE, 0);
+
+  int64_t halfOffset = ctx_.offsets.queryOffset(group, halfTopic, kHalfQueueId);
+  if (halfOffset < 0) halfOffset = std::max<int64_t>(0, ctx_.store.minOffsetInQueue(halfTopic, 0));
+  int64_t opOffset = ctx_.offsets.queryOffset(group, opTopic, kHalfQueueId);
+  if (opOffset < 0) opOffset = std::max<int64_t>(0, ctx_.store.minOffsetInQueue(opTopic, 0));
+
+  // Op records read so far: half queue offset -> op queue offset; and which ops are done.
+  std::map<int64_t, int64_t> removeMap;
+  std::set<int64_t> doneOps;
+  const int64_t opMax = ctx_.store.maxOffsetInQueue(opTopic, kHalfQueueId);
+  for (int64_t o = opOffset; o < opMax; ++o) {
+    store::MappedRegion region;
+    store::DecodedRecord rec;
+    if (!readOne(ctx_.store, opTopic, kHalfQueueId, o, region, rec)) {
+      doneOps.insert(o);
+      continue;
+    }
+    auto h = parseJavaLong(store::asText(rec.body));
+    if (!h || *h < halfOffset) {
+      doneOps.insert(o);  // refers to a half message already behind the check offset
+    } else {
+      removeMap[*h] = o;
+    }
+  }
+
+  const int64_t startTime = nowMillis();
+  const int64_t halfMax = ctx_.store.maxOffsetInQueue(halfTopic, kHalfQueueId);
+  int64_t i = halfOffset;
+  for (; i < halfMax; ++i) {
+    if (monotonicMillis() - startTime > 60000) break;
+    auto resolved = removeMap.find(i);
+    if (resolved != removeMap.end()) {
+      doneOps.insert(resolved->second);
+      continue;
+    }
+    store::MappedRegion region;
+    store::DecodedRecord rec;
+    if (!readOne(ctx_.store, halfTopic, kHalfQueueId, i, region, rec)) continue;
+    const int32_t checkTimes =
+        parseJavaInt(
+            store::findProperty(rec.properties, prop::kTransactionCheckTimes).value_or("0"))
+            .value_or(0);
+    const int64_t ageMs = nowMillis() - rec.bornTimestamp;
+    if (checkTimes >= ctx_.config.transactionCheckMax ||
+        ageMs > int64_t(ctx_.conf.store.fileReservedTime) * 3600 * 1000) {
+      discard(rec);
+      continue;
+    }
+    if (rec.storeTimestamp >= startTime) break;  // stored during this round
+    int64_t immunity = ctx_.config.transactionTimeOut;
+    if (auto imm = store::findProperty(rec.properties, prop::kCheckImmunityTimeInSeconds)) {
+      if (auto secs = parseJavaLong(*imm)) immunity = *secs * 1000;
+    }
+    if (ageMs < immunity) break;  // too young: later ones are younger still
+    auto copy = putBackHalf(rec, checkTimes + 1);
+    if (!copy) break;
+    store::MappedRegion copyRegion = ctx_.store.lookMessageByOffset(copy->first);
+    store::DecodedRecord copyRec;
+    if (copyRegion.valid() &&
+        store::decodeRecord(
+            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(copyRegion.data),
+                                     static_cast<size_t>(copyRegion.size)),
+            copyRec, store::DecodeOptions{false, true})
+            .ok()) {
+      sendCheck(copyRec, copy->first, copy->second);
+    }
+  }
+  int64_t newOpOffset = opOffset;
+  while (doneOps.count(newOpOffset)) ++newOpOffset;
+  ctx_.offsets.commitOffset(group, halfTopic, kHalfQueueId, i);
+  ctx_.offsets.commitOffset(group, opTopic, kHalfQueueId, newOpOffset);
+}
+
+}  // namespace rmq::broker
