@@ -115,6 +115,7 @@ Status MessageStore::load() {
   s = checkpoint_.open(config_.checkpointPath());
   if (!s.ok()) return s;
   indexService_ = std::make_unique<IndexService>(config_, checkpoint_);
+  cleanService_ = std::make_unique<CleanService>(*this, config_);
   s = indexService_->load(lastExitOK_);
   if (!s.ok()) return s;
 
@@ -378,6 +379,8 @@ bool MessageStore::waitForReputCatchUp(int64_t timeoutMillis) {
 
 void MessageStore::flushConsumeQueueLoop() {
   int64_t lastThorough = monotonicMillis();
+  // Retention shares this thread: first run 60 s after start, then every cleanResourceInterval.
+  int64_t nextClean = monotonicMillis() + std::min(60000, config_.cleanResourceInterval * 6);
   std::unique_lock<std::mutex> lock(cqFlushMutex_);
   while (!stopCqFlush_) {
     cqFlushCv_.wait_for(lock, std::chrono::milliseconds(config_.flushIntervalConsumeQueue),
@@ -397,6 +400,10 @@ void MessageStore::flushConsumeQueueLoop() {
       for (auto& [topic, queues] : consumeQueues_) {
         for (auto& [id, cq] : queues) (void)cq->flush(leastPages);
       }
+    }
+    if (monotonicMillis() >= nextClean) {
+      nextClean = monotonicMillis() + config_.cleanResourceInterval;
+      cleanService_->run();
     }
     if (thorough) {
       indexService_->flush();

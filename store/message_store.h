@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/clean_service.h"
 #include "store/commit_log.h"
 #include "store/consume_queue.h"
 #include "store/delay_level_table.h"
@@ -138,6 +139,7 @@ class MessageStore {
   void deleteTopics(const std::vector<std::string>& topics);
 
   void setArrivalListener(ArrivalListener l) { arrivalListener_ = std::move(l); }
+  CleanService& cleanService() { return *cleanService_; }
   CommitLog& commitLog() { return *commitLog_; }
   IndexService& indexService() { return *indexService_; }
   StoreCheckpoint& checkpoint() { return checkpoint_; }
@@ -177,6 +179,7 @@ class MessageStore {
   std::atomic<bool> stopReput_{false};
   ArrivalListener arrivalListener_;
 
+  std::unique_ptr<CleanService> cleanService_;
   std::thread cqFlushThread_;
   std::mutex cqFlushMutex_;
   std::condition_variable cqFlushCv_;
