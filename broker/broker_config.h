@@ -96,6 +96,7 @@ struct BrokerConfig {
 
 // Everything read from one broker.conf (plus unknown keys, kept and reported back).
 struct BrokerConfiguration {
+  std::string configFilePath;  // the -c file, rewritten by UPDATE_BROKER_CONFIG
   BrokerConfig broker;
   store::MessageStoreConfig store;
   Properties unknown;

@@ -2,8 +2,11 @@
 // reference. Handlers know nothing of file layouts: they go through the managers and the store.
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "broker/broker_config.h"
 #include "broker/client/consumer_manager.h"
@@ -12,6 +15,7 @@
 #include "broker/offset/consumer_offset_manager.h"
 #include "broker/subscription/subscription_group_manager.h"
 #include "broker/topic/topic_config_manager.h"
+#include "common/protocol/data_version.h"
 #include "common/thread_pool.h"
 #include "store/host_address.h"
 #include "store/message_store.h"
@@ -36,6 +40,18 @@ struct BrokerContext {
   store::HostAddress storeHost;  // brokerIP1:listenPort as written in STOREHOST
   // Registers with the name servers now (oneway: after the broker created a topic itself).
   std::function<void(bool oneway)> registerBrokerAll;
+  // Delivery progress of delayed messages (GET_ALL_DELAY_OFFSET, runtime info).
+  std::function<std::string()> delayOffsetsJson;
+  std::function<std::map<int32_t, int64_t>()> delayOffsets;
+  // Path of the -c file that UPDATE_BROKER_CONFIG writes back ("" = none).
+  std::string configFilePath;
+  int64_t bootTimestamp = 0;
+  protocol::DataVersion configVersion;
+  std::mutex configMutex;  // UPDATE_BROKER_CONFIG vs GET_BROKER_CONFIG
+
+  // Statistics: plain counters, relaxed atomics (free on the hot path).
+  std::atomic<int64_t> msgPutTotal{0};
+  std::atomic<int64_t> msgGetTotal{0};
 
   bool isSlave() const { return conf.store.brokerRole == store::BrokerRole::SLAVE; }
   bool brokerReadable() const { return (config.brokerPermission & 4) != 0; }

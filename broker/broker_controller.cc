@@ -58,6 +58,11 @@ Status BrokerController::initialize() {
                         producers_, locks_, *holds_, *pullExecutor_, *adminExecutor_, *storeHost,
                         [this](bool oneway) { registerBrokerAll(oneway); }});
 
+  ctx_->delayOffsetsJson = [this] { return schedule_->encodeOffsets(); };
+  ctx_->delayOffsets = [this] { return schedule_->offsets(); };
+  ctx_->configFilePath = conf_.configFilePath;
+  ctx_->bootTimestamp = nowMillis();
+  ctx_->configVersion.timestamp = nowMillis();
   topics_->setOnTopicCreated([this] { registerBrokerAll(true); });
   consumers_.setOnIdsChanged([this](const std::string& g, const std::vector<ClientChannelInfo>& c) {
     notifyConsumerIdsChanged(g, c);
@@ -76,6 +81,10 @@ Status BrokerController::initialize() {
   registerQueueLockHandlers(dispatcher_, *ctx_);
   registerQueryHandlers(dispatcher_, *ctx_);
   registerTopicAdminHandlers(dispatcher_, *ctx_);
+  registerBrokerAdminHandlers(dispatcher_, *ctx_);
+  registerGroupAdminHandlers(dispatcher_, *ctx_);
+  registerStatsHandlers(dispatcher_, *ctx_);
+  registerConsumerControlHandlers(dispatcher_, *ctx_);
   transactions_ = std::make_unique<TransactionalMessageService>(*ctx_);
   registerEndTransactionHandler(dispatcher_, *ctx_, *transactions_);
   dispatcher_.addCloseListener([this](const remoting::ConnectionPtr& conn) {

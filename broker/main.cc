@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
     for (const auto& [k, v] : conf.unknown.entries()) {
       if (k.rfind("tls.", 0) != 0) RMQ_LOG(WARN) << "unknown config key kept: " << k;
     }
+    conf.configFilePath = configFile;
     std::printf("load config properties file OK, %s\n", configFile.c_str());
   }
   if (!namesrv.empty()) conf.broker.namesrvAddr = namesrv;

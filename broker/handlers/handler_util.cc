@@ -1,4 +1,5 @@
 #include "broker/handlers/handlers.h"
+#include "common/json.h"
 #include "common/properties.h"
 #include "remoting/response_code.h"
 
@@ -32,6 +33,15 @@ std::optional<int64_t> requiredLong(const RemotingCommand& request, remoting::Re
     return std::nullopt;
   }
   return n;
+}
+
+std::string messageQueueKey(const std::string& brokerName, int32_t queueId,
+                            const std::string& topic) {
+  std::string out;
+  json::JsonWriter w(out);
+  w.beginObject().member("brokerName", brokerName).member("queueId", queueId);
+  w.member("topic", topic).endObject();
+  return out;
 }
 
 }  // namespace rmq::broker

@@ -28,6 +28,21 @@ void registerTopicAdminHandlers(remoting::RequestDispatcher& d, BrokerContext& c
 // QUERY_MESSAGE, VIEW_MESSAGE_BY_ID.
 void registerQueryHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
 
+// UPDATE_BROKER_CONFIG, GET_BROKER_CONFIG, GET_BROKER_RUNTIME_INFO.
+void registerBrokerAdminHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
+// UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, GET_ALL_SUBSCRIPTIONGROUP_CONFIG, DELETE_SUBSCRIPTIONGROUP.
+void registerGroupAdminHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
+// GET_TOPIC_STATS_INFO, GET_CONSUME_STATS, QUERY_TOPIC_CONSUME_BY_WHO, GET_ALL_CONSUMER_OFFSET,
+// GET_ALL_DELAY_OFFSET, GET_CONSUMER_CONNECTION_LIST, GET_PRODUCER_CONNECTION_LIST,
+// GET_SYSTEM_TOPIC_LIST_FROM_BROKER, CLONE_GROUP_OFFSET.
+void registerStatsHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
+// INVOKE_BROKER_TO_RESET_OFFSET, GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY.
+void registerConsumerControlHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
+
+// Writes a MessageQueue as fastjson writes a map key: a bare object.
+std::string messageQueueKey(const std::string& brokerName, int32_t queueId,
+                            const std::string& topic);
+
 class TransactionalMessageService;
 // END_TRANSACTION.
 void registerEndTransactionHandler(remoting::RequestDispatcher& d, BrokerContext& ctx,

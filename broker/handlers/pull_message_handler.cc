@@ -237,6 +237,7 @@ void processPull(BrokerContext& ctx, const remoting::ConnectionPtr& conn,
     recordOffsetMovedEvent(ctx, h, r.nextBeginOffset);
   }
   if (resp.code == rc::SUCCESS) {
+    ctx.msgGetTotal.fetch_add(static_cast<int64_t>(r.messages.size()), std::memory_order_relaxed);
     for (auto& m : r.messages) {
       resp.addChunk(remoting::BodyChunk{m.data, static_cast<size_t>(m.size), m.file});
     }

@@ -256,6 +256,7 @@ void replyStored(BrokerContext& ctx, remoting::Responder responder, RemotingComm
                  const store::PutMessageResult& r) {
   fillPutResult(resp, r);
   if (r.ok()) {
+    ctx.msgPutTotal.fetch_add(r.msgNum, std::memory_order_relaxed);
     std::string ids;
     char buf[64];
     for (size_t i = 0; i < recordOffsets.size(); ++i) {

@@ -1,0 +1,163 @@
+// Broker configuration and runtime: UPDATE_BROKER_CONFIG (25), GET_BROKER_CONFIG (26),
+// GET_BROKER_RUNTIME_INFO (28); broker-requests.md 9.3.
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "broker/handlers/handlers.h"
+#include "common/file_util.h"
+#include "common/logging.h"
+#include "common/mq_version.h"
+#include "common/protocol/route_data.h"
+#include "common/time_util.h"
+#include "remoting/request_code.h"
+#include "remoting/response_code.h"
+#include "store/clean_service.h"
+
+namespace rmq::broker {
+
+using remoting::RemotingCommand;
+using remoting::RequestContext;
+namespace rc = remoting::response_code;
+namespace req = remoting::request_code;
+
+namespace {
+
+std::string runtimeText(int64_t bootMs) {
+  int64_t secs = (nowMillis() - bootMs) / 1000;
+  char buf[96];
+  std::snprintf(buf, sizeof(buf), "[ %lld days, %lld hours, %lld minutes, %lld seconds ]",
+                static_cast<long long>(secs / 86400), static_cast<long long>(secs / 3600 % 24),
+                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
+  return buf;
+}
+
+void updateBrokerConfig(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  if (r.body().empty()) {
+    rctx.reply(RemotingCommand::createResponse(r, rc::SUCCESS));
+    return;
+  }
+  Properties props;
+  if (!Properties::parse(r.body(), props).ok()) {
+    rctx.reply(RemotingCommand::createResponse(r, rc::SYSTEM_ERROR, "string2Properties error"));
+    return;
+  }
+  for (const char* black : {"configBlackList", "brokerConfigPath"}) {
+    if (props.contains(black)) {
+      rctx.reply(RemotingCommand::createResponse(r, rc::NO_PERMISSION,
+                                                 "Can not update config in black list."));
+      return;
+    }
+  }
+  const int32_t oldPerm = ctx.config.brokerPermission;
+  {
+    std::lock_guard<std::mutex> lock(ctx.configMutex);
+    BrokerConfiguration updated = ctx.conf;
+    Status s = updated.apply(props);
+    if (!s.ok()) {
+      rctx.reply(RemotingCommand::createResponse(r, rc::SYSTEM_ERROR, s.message()));
+      return;
+    }
+    // Only what can change at runtime is taken over; the rest is persisted for the next start.
+    ctx.conf.broker = updated.broker;
+    ctx.conf.unknown = updated.unknown;
+    ctx.configVersion.nextVersion(nowMillis());
+    if (!ctx.configFilePath.empty()) {
+      Status ws = writeFileAtomically(ctx.configFilePath, updated.toProperties().toString());
+      if (!ws.ok()) RMQ_LOG(WARN) << "persist broker config failed: " << ws.message();
+    }
+  }
+  RMQ_LOG(INFO) << "updateBrokerConfig called by " << rctx.connection()->remoteAddress() << ": "
+                << std::string(r.body());
+  if (ctx.config.brokerPermission != oldPerm) ctx.registerBrokerAll(false);
+  rctx.reply(RemotingCommand::createResponse(r, rc::SUCCESS));
+}
+
+void getBrokerConfig(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  RemotingCommand resp = RemotingCommand::createResponse(r, rc::SUCCESS);
+  std::lock_guard<std::mutex> lock(ctx.configMutex);
+  resp.setBody(ctx.conf.toProperties().toString());
+  resp.addExt("version", ctx.configVersion.toJson());
+  rctx.reply(std::move(resp));
+}
+
+void getRuntimeInfo(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  std::map<std::string, std::string> t;
+  auto& store = ctx.store;
+  t["brokerVersion"] = std::to_string(mqversion::CURRENT);
+  t["brokerVersionDesc"] = mqversion::CURRENT_DESC;
+  const std::string putTotal = std::to_string(ctx.msgPutTotal.load());
+  const std::string getTotal = std::to_string(ctx.msgGetTotal.load());
+  t["msgPutTotalYesterdayMorning"] = "0";
+  t["msgPutTotalTodayMorning"] = "0";
+  t["msgPutTotalTodayNow"] = putTotal;
+  t["msgGetTotalYesterdayMorning"] = "0";
+  t["msgGetTotalTodayMorning"] = "0";
+  t["msgGetTotalTodayNow"] = getTotal;
+  t["putTps"] = "0.0 0.0 0.0";
+  t["getTransferedTps"] = "0.0 0.0 0.0";
+  t["getFoundTps"] = "0.0 0.0 0.0";
+  t["getMissTps"] = "0.0 0.0 0.0";
+  t["getTotalTps"] = "0.0 0.0 0.0";
+  t["sendThreadPoolQueueSize"] = "0";
+  t["sendThreadPoolQueueCapacity"] = std::to_string(ctx.config.sendThreadPoolQueueCapacity);
+  t["sendThreadPoolQueueHeadWaitTimeMills"] = "0";
+  t["pullThreadPoolQueueSize"] = std::to_string(ctx.pullExecutor.queueSize());
+  t["pullThreadPoolQueueCapacity"] = std::to_string(ctx.config.pullThreadPoolQueueCapacity);
+  t["pullThreadPoolQueueHeadWaitTimeMills"] = "0";
+  t["queryThreadPoolQueueSize"] = std::to_string(ctx.adminExecutor.queueSize());
+  t["queryThreadPoolQueueCapacity"] = "20000";
+  t["queryThreadPoolQueueHeadWaitTimeMills"] = "0";
+  t["EndTransactionQueueSize"] = "0";
+  t["EndTransactionThreadPoolQueueCapacity"] = "100000";
+  t["pageCacheLockTimeMills"] = "0";
+  t["commitLogMinOffset"] = std::to_string(std::max<int64_t>(0, store.minPhyOffset()));
+  t["commitLogMaxOffset"] = std::to_string(store.maxPhyOffset());
+  t["dispatchBehindBytes"] = std::to_string(store.dispatchBehindBytes());
+  t["remainHowManyDataToFlush"] =
+      std::to_string(store.maxPhyOffset() - store.commitLog().flushedWhere()) + " B";
+  const std::string cl = ctx.conf.store.commitLogDir();
+  const double clRatio = store::CleanService::diskUsedRatio(cl);
+  t["commitLogDiskRatio"] = std::to_string(clRatio);
+  t["commitLogDiskRatio_" + cl] = std::to_string(clRatio);
+  t["consumeQueueDiskRatio"] =
+      std::to_string(store::CleanService::diskUsedRatio(ctx.conf.store.storePathRootDir));
+  t["bootTimestamp"] = std::to_string(ctx.bootTimestamp);
+  t["runtime"] = runtimeText(ctx.bootTimestamp);
+  t["startAcceptSendRequestTimeStamp"] = std::to_string(ctx.config.startAcceptSendRequestTimeStamp);
+  int64_t earliest = 0;
+  if (auto first = store.commitLog().files().firstFile()) earliest = first->lastModifiedMillis();
+  t["earliestMessageTimeStamp"] = std::to_string(earliest);
+  if (ctx.delayOffsets) {
+    for (int32_t level = 1; level <= store.delayLevels().maxLevel(); ++level) {
+      int64_t max = store.maxOffsetInQueue("SCHEDULE_TOPIC_XXXX", level - 1);
+      auto offsets = ctx.delayOffsets();
+      auto it = offsets.find(level);
+      if (it == offsets.end() && max == 0) continue;
+      t["scheduleMessageOffset_" + std::to_string(level)] =
+          std::to_string(it == offsets.end() ? 0 : it->second) + "," + std::to_string(max);
+    }
+  }
+  RemotingCommand resp = RemotingCommand::createResponse(r, rc::SUCCESS);
+  resp.setBody(protocol::encodeKVTable(t));
+  rctx.reply(std::move(resp));
+}
+
+}  // namespace
+
+void registerBrokerAdminHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
+  d.registerHandler(
+      req::UPDATE_BROKER_CONFIG,
+      [&ctx](RemotingCommand& r, RequestContext& rc) { updateBrokerConfig(ctx, r, rc); },
+      &ctx.adminExecutor);
+  d.registerHandler(
+      req::GET_BROKER_CONFIG,
+      [&ctx](RemotingCommand& r, RequestContext& rc) { getBrokerConfig(ctx, r, rc); },
+      &ctx.adminExecutor);
+  d.registerHandler(
+      req::GET_BROKER_RUNTIME_INFO,
+      [&ctx](RemotingCommand& r, RequestContext& rc) { getRuntimeInfo(ctx, r, rc); },
+      &ctx.adminExecutor);
+}
+
+}  // namespace rmq::broker

@@ -1,0 +1,179 @@
+// Consumer control relayed to the clients: INVOKE_BROKER_TO_RESET_OFFSET (222, pushes
+// RESET_CONSUMER_CLIENT_OFFSET 220), GET_CONSUMER_RUNNING_INFO (307) and
+// CONSUME_MESSAGE_DIRECTLY (309); broker-requests.md 9.6.
+#include "broker/handlers/handlers.h"
+#include "common/json.h"
+#include "common/logging.h"
+#include "common/mq_version.h"
+#include "remoting/request_code.h"
+#include "remoting/response_code.h"
+#include "store/message_id.h"
+
+namespace rmq::broker {
+
+using remoting::RemotingCommand;
+using remoting::RequestContext;
+namespace rc = remoting::response_code;
+namespace req = remoting::request_code;
+
+namespace {
+
+void resetOffset(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  auto topic = requiredField(r, rctx, "topic");
+  if (!topic) return;
+  auto group = requiredField(r, rctx, "group");
+  if (!group) return;
+  auto timestamp = requiredLong(r, rctx, "timestamp");
+  if (!timestamp) return;
+  const bool isForce = r.ext.getBool("isForce").value_or(false);
+  const std::string t(*topic), g(*group);
+  auto tc = ctx.topics.select(t);
+  if (!tc) {
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::SYSTEM_ERROR,
+        "[reset-offset] reset offset failed, no topic in this broker. topic=" + t));
+    return;
+  }
+  std::string body;
+  json::JsonWriter w(body);
+  w.beginObject().key("offsetTable").beginObject();
+  for (int32_t i = 0; i < tc->writeQueueNums; ++i) {
+    const int64_t consumerOffset = ctx.offsets.queryOffset(g, t, i);
+    if (consumerOffset == -1) {
+      rctx.reply(RemotingCommand::createResponse(r, rc::SYSTEM_ERROR,
+                                                 "THe consumer group <" + g + "> not exist"));
+      return;
+    }
+    int64_t target = *timestamp == -1 ? ctx.store.maxOffsetInQueue(t, i)
+                                      : ctx.store.offsetInQueueByTime(t, i, *timestamp);
+    if (target < 0) target = 0;
+    const int64_t chosen = (isForce || target < consumerOffset) ? target : consumerOffset;
+    w.rawKey(messageQueueKey(ctx.config.brokerName, i, t));
+    w.value(chosen);
+  }
+  w.endObject().endObject();
+  auto online = ctx.consumers.group(g);
+  if (!online || online->channels.empty()) {
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::CONSUMER_NOT_ONLINE,
+        "Consumer not online, so can not reset offset, Group: " + g + " Topic: " + t +
+            " Timestamp: " + std::to_string(*timestamp)));
+    return;
+  }
+  for (const auto& [id, c] : online->channels) {
+    auto conn = c.connection.lock();
+    if (!conn) continue;
+    if (c.version < mqversion::V3_0_7_SNAPSHOT) {
+      rctx.reply(RemotingCommand::createResponse(
+          r, rc::SYSTEM_ERROR,
+          "the client does not support this feature. version=" + std::to_string(c.version)));
+      return;
+    }
+    RemotingCommand push = RemotingCommand::createRequest(req::RESET_CONSUMER_CLIENT_OFFSET);
+    push.addExt("topic", t).addExt("group", g).addExtInt("timestamp", *timestamp);
+    push.addExt("isForce", "false");  // Java's Broker2Client never sets it
+    push.setBody(body);
+    conn->invokeOneway(std::move(push));
+    RMQ_LOG(INFO) << "[reset-offset] reset offset success. topic=" << t << ", group=" << g
+                  << ", clientId=" << c.clientId;
+  }
+  RemotingCommand resp =
+      RemotingCommand::createResponse(r, rc::SUCCESS, std::string("not set any response code"));
+  resp.setBody(std::move(body));
+  rctx.reply(std::move(resp));
+}
+
+// Forwards the request to the consumer with `clientId` in `group` and relays its answer.
+void relayToConsumer(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx,
+                     RemotingCommand forward) {
+  const std::string group = r.ext.getString("consumerGroup");
+  const std::string clientId = r.ext.getString("clientId");
+  auto g = ctx.consumers.group(group);
+  const ClientChannelInfo* target = nullptr;
+  if (g) {
+    for (const auto& [id, c] : g->channels) {
+      if (c.clientId == clientId) target = &c;
+    }
+  }
+  auto conn = target ? target->connection.lock() : nullptr;
+  if (!conn) {
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::SYSTEM_ERROR, "The Consumer <" + group + "> <" + clientId + "> not online"));
+    return;
+  }
+  if (target->version < mqversion::V3_1_8_SNAPSHOT) {
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::SYSTEM_ERROR,
+        "The Consumer <" + group + "> Version <" + std::to_string(target->version) +
+            "> too low to finish, please upgrade it to V3_1_8_SNAPSHOT"));
+    return;
+  }
+  remoting::Responder responder = rctx.defer();
+  RemotingCommand base = RemotingCommand::createResponse(r, rc::SUCCESS);
+  conn->invoke(
+      std::move(forward), 10000,
+      [responder, base, group, clientId](const Status& s, RemotingCommand* answer) mutable {
+        if (!s.ok()) {
+          const bool timeout = s.message().find("timeout") != std::string::npos;
+          base.code = timeout ? rc::CONSUME_MSG_TIMEOUT : rc::SYSTEM_ERROR;
+          base.remark = timeout
+                            ? "consumer <" + group + "> <" + clientId + "> Timeout: " + s.message()
+                            : s.message();
+          responder.reply(std::move(base));
+          return;
+        }
+        base.code = answer->code;
+        base.remark = answer->remark;
+        base.setBody(std::string(answer->body()));
+        responder.reply(std::move(base));
+      });
+}
+
+void consumerRunningInfo(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  if (!requiredField(r, rctx, "consumerGroup") || !requiredField(r, rctx, "clientId")) return;
+  RemotingCommand forward = RemotingCommand::createRequest(req::GET_CONSUMER_RUNNING_INFO);
+  forward.hasExtFields = true;
+  for (size_t i = 0; i < r.ext.size(); ++i) forward.ext.append(r.ext.keyAt(i), r.ext.valueAt(i));
+  forward.setBody(std::string(r.body()));
+  relayToConsumer(ctx, r, rctx, std::move(forward));
+}
+
+void consumeMessageDirectly(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  if (!requiredField(r, rctx, "consumerGroup")) return;
+  auto msgId = requiredField(r, rctx, "msgId");
+  if (!msgId) return;
+  store::HostAddress host;
+  int64_t offset = 0;
+  store::MappedRegion region;
+  if (store::decodeOffsetMsgId(*msgId, host, offset).ok()) {
+    region = ctx.store.lookMessageByOffset(offset);
+  }
+  if (!region.valid()) {
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::SYSTEM_ERROR, "can not find the message by msgId " + std::string(*msgId)));
+    return;
+  }
+  RemotingCommand forward = RemotingCommand::createRequest(req::CONSUME_MESSAGE_DIRECTLY);
+  forward.hasExtFields = true;
+  for (size_t i = 0; i < r.ext.size(); ++i) forward.ext.append(r.ext.keyAt(i), r.ext.valueAt(i));
+  forward.ext.set("brokerName", ctx.config.brokerName);
+  forward.setBody(std::string(region.data, static_cast<size_t>(region.size)));
+  relayToConsumer(ctx, r, rctx, std::move(forward));
+}
+
+}  // namespace
+
+void registerConsumerControlHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
+  d.registerHandler(
+      req::INVOKE_BROKER_TO_RESET_OFFSET,
+      [&ctx](RemotingCommand& r, RequestContext& rc) { resetOffset(ctx, r, rc); },
+      &ctx.adminExecutor);
+  d.registerHandler(req::GET_CONSUMER_RUNNING_INFO, [&ctx](RemotingCommand& r, RequestContext& rc) {
+    consumerRunningInfo(ctx, r, rc);
+  });
+  d.registerHandler(req::CONSUME_MESSAGE_DIRECTLY, [&ctx](RemotingCommand& r, RequestContext& rc) {
+    consumeMessageDirectly(ctx, r, rc);
+  });
+}
+
+}  // namespace rmq::broker

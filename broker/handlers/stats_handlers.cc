@@ -1,0 +1,205 @@
+// Statistics, offsets and connections for admin tools: GET_TOPIC_STATS_INFO (202),
+// GET_CONSUME_STATS (208), QUERY_TOPIC_CONSUME_BY_WHO (300), GET_ALL_CONSUMER_OFFSET (43),
+// GET_ALL_DELAY_OFFSET (45), GET_CONSUMER_CONNECTION_LIST (203), GET_PRODUCER_CONNECTION_LIST
+// (204), GET_SYSTEM_TOPIC_LIST_FROM_BROKER (305), CLONE_GROUP_OFFSET (314);
+// broker-requests.md 9.1, 9.4, 9.5.
+#include <set>
+
+#include "broker/handlers/handlers.h"
+#include "common/json.h"
+#include "common/protocol/route_data.h"
+#include "remoting/request_code.h"
+#include "remoting/response_code.h"
+
+namespace rmq::broker {
+
+using remoting::RemotingCommand;
+using remoting::RequestContext;
+namespace rc = remoting::response_code;
+namespace req = remoting::request_code;
+
+namespace {
+
+RemotingCommand withBody(const RemotingCommand& r, std::string body) {
+  RemotingCommand resp = RemotingCommand::createResponse(r, rc::SUCCESS);
+  resp.setBody(std::move(body));
+  return resp;
+}
+
+void topicStats(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  auto topic = requiredField(r, rctx, "topic");
+  if (!topic) return;
+  auto tc = ctx.topics.select(*topic);
+  if (!tc) {
+    rctx.reply(RemotingCommand::createResponse(r, rc::TOPIC_NOT_EXIST,
+                                               "topic[" + std::string(*topic) + "] not exist"));
+    return;
+  }
+  std::string body;
+  json::JsonWriter w(body);
+  w.beginObject().key("offsetTable").beginObject();
+  for (int32_t i = 0; i < tc->writeQueueNums; ++i) {
+    const int64_t min = std::max<int64_t>(0, ctx.store.minOffsetInQueue(*topic, i));
+    const int64_t max = ctx.store.maxOffsetInQueue(*topic, i);
+    const int64_t last = max > 0 ? ctx.store.messageStoreTimestamp(*topic, i, max - 1) : 0;
+    w.rawKey(messageQueueKey(ctx.config.brokerName, i, tc->topicName));
+    w.beginObject().member("lastUpdateTimestamp", std::max<int64_t>(0, last));
+    w.member("maxOffset", max).member("minOffset", min).endObject();
+  }
+  w.endObject().endObject();
+  rctx.reply(withBody(r, std::move(body)));
+}
+
+void consumeStats(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  auto group = requiredField(r, rctx, "consumerGroup");
+  if (!group) return;
+  const std::string g(*group);
+  std::set<std::string> topics;
+  if (auto t = r.ext.get("topic"); t && !t->empty()) {
+    topics.insert(std::string(*t));
+  } else {
+    topics = ctx.offsets.topicsOfGroup(g);
+  }
+  auto online = ctx.consumers.group(g);
+  std::string body;
+  json::JsonWriter w(body);
+  w.beginObject().key("consumeTps").valueDouble(0.0);
+  w.key("offsetTable").beginObject();
+  for (const auto& topic : topics) {
+    auto tc = ctx.topics.select(topic);
+    if (!tc) continue;
+    // An online group that does not subscribe the topic is skipped, as Java does.
+    if (online && !online->subscriptions.empty() && !online->subscriptions.count(topic)) continue;
+    for (int32_t i = 0; i < tc->readQueueNums; ++i) {
+      const int64_t brokerOffset = std::max<int64_t>(0, ctx.store.maxOffsetInQueue(topic, i));
+      const int64_t consumerOffset = std::max<int64_t>(0, ctx.offsets.queryOffset(g, topic, i));
+      int64_t lastTimestamp = 0;
+      if (consumerOffset > 0) {
+        lastTimestamp =
+            std::max<int64_t>(0, ctx.store.messageStoreTimestamp(topic, i, consumerOffset - 1));
+      }
+      w.rawKey(messageQueueKey(ctx.config.brokerName, i, topic));
+      w.beginObject().member("brokerOffset", brokerOffset);
+      w.member("consumerOffset", consumerOffset).member("lastTimestamp", lastTimestamp);
+      w.endObject();
+    }
+  }
+  w.endObject().endObject();
+  rctx.reply(withBody(r, std::move(body)));
+}
+
+void writeConnection(json::JsonWriter& w, const ClientChannelInfo& c) {
+  w.beginObject().member("clientAddr", c.remoteAddr).member("clientId", c.clientId);
+  w.member("language", remoting::languageName(c.language)).member("version", c.version);
+  w.endObject();
+}
+
+void consumerConnections(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  auto group = requiredField(r, rctx, "consumerGroup");
+  if (!group) return;
+  auto g = ctx.consumers.group(std::string(*group));
+  if (!g || g->channels.empty()) {
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::CONSUMER_NOT_ONLINE, "the consumer group[" + std::string(*group) + "] not online"));
+    return;
+  }
+  std::string body;
+  json::JsonWriter w(body);
+  w.beginObject().key("connectionSet").beginArray();
+  for (const auto& [id, c] : g->channels) writeConnection(w, c);
+  w.endArray();
+  w.member("consumeFromWhere", g->consumeFromWhere).member("consumeType", g->consumeType);
+  w.member("messageModel", g->messageModel);
+  w.key("subscriptionTable").beginObject();
+  for (const auto& [topic, sd] : g->subscriptions) {
+    w.key(topic);
+    sd.write(w);
+  }
+  w.endObject().endObject();
+  rctx.reply(withBody(r, std::move(body)));
+}
+
+void producerConnections(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  auto group = requiredField(r, rctx, "producerGroup");
+  if (!group) return;
+  auto all = ctx.producers.snapshot();
+  auto it = all.find(std::string(*group));
+  if (it == all.end()) {
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::SYSTEM_ERROR, "the producer group[" + std::string(*group) + "] not exist"));
+    return;
+  }
+  std::string body;
+  json::JsonWriter w(body);
+  w.beginObject().key("connectionSet").beginArray();
+  for (const auto& c : it->second) writeConnection(w, c);
+  w.endArray().endObject();
+  rctx.reply(withBody(r, std::move(body)));
+}
+
+void consumeByWho(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  auto topic = requiredField(r, rctx, "topic");
+  if (!topic) return;
+  std::set<std::string> groups = ctx.offsets.groupsOfTopic(*topic);
+  for (const auto& g : ctx.consumers.groupsOfTopic(std::string(*topic))) groups.insert(g);
+  std::string body;
+  json::JsonWriter w(body);
+  w.beginObject().key("groupList").beginArray();
+  for (const auto& g : groups) w.value(g);
+  w.endArray().endObject();
+  rctx.reply(withBody(r, std::move(body)));
+}
+
+void cloneGroupOffset(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  auto src = requiredField(r, rctx, "srcGroup");
+  if (!src) return;
+  auto dest = requiredField(r, rctx, "destGroup");
+  if (!dest) return;
+  std::set<std::string> topics;
+  if (auto t = r.ext.get("topic"); t && !t->empty()) {
+    topics.insert(std::string(*t));
+  } else {
+    topics = ctx.offsets.topicsOfGroup(*src);
+  }
+  for (const auto& topic : topics) {
+    for (const auto& [q, off] : ctx.offsets.queryOffsets(*src, topic)) {
+      ctx.offsets.commitOffset(*dest, topic, q, off);
+    }
+  }
+  rctx.reply(RemotingCommand::createResponse(r, rc::SUCCESS));
+}
+
+}  // namespace
+
+void registerStatsHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
+  auto on = [&](int32_t code, void (*f)(BrokerContext&, RemotingCommand&, RequestContext&)) {
+    d.registerHandler(
+        code, [&ctx, f](RemotingCommand& r, RequestContext& rc) { f(ctx, r, rc); },
+        &ctx.adminExecutor);
+  };
+  on(req::GET_TOPIC_STATS_INFO, topicStats);
+  on(req::GET_CONSUME_STATS, consumeStats);
+  on(req::GET_CONSUMER_CONNECTION_LIST, consumerConnections);
+  on(req::GET_PRODUCER_CONNECTION_LIST, producerConnections);
+  on(req::QUERY_TOPIC_CONSUME_BY_WHO, consumeByWho);
+  on(req::CLONE_GROUP_OFFSET, cloneGroupOffset);
+  d.registerHandler(
+      req::GET_ALL_CONSUMER_OFFSET,
+      [&ctx](RemotingCommand& r, RequestContext& rc) {
+        rc.reply(withBody(r, ctx.offsets.encode()));
+      },
+      &ctx.adminExecutor);
+  d.registerHandler(
+      req::GET_ALL_DELAY_OFFSET,
+      [&ctx](RemotingCommand& r, RequestContext& rc) {
+        rc.reply(withBody(r, ctx.delayOffsetsJson ? ctx.delayOffsetsJson() : "{}"));
+      },
+      &ctx.adminExecutor);
+  d.registerHandler(req::GET_SYSTEM_TOPIC_LIST_FROM_BROKER,
+                    [&ctx](RemotingCommand& r, RequestContext& rc) {
+                      auto sys = ctx.topics.systemTopics();
+                      rc.reply(withBody(r, protocol::encodeTopicList({sys.begin(), sys.end()})));
+                    });
+}
+
+}  // namespace rmq::broker

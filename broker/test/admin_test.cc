@@ -1,0 +1,164 @@
+// The admin request set over loopback against an in-process broker.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "broker/test/broker_fixture.h"
+#include "common/json.h"
+#include "common/protocol/route_data.h"
+#include "remoting/response_code.h"
+
+namespace rmq::broker {
+namespace {
+
+using remoting::RemotingCommand;
+namespace req = remoting::request_code;
+namespace rc = remoting::response_code;
+
+class AdminTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    broker_ = std::make_unique<testing::BrokerFixture>();
+    ASSERT_TRUE(broker_->status().ok()) << broker_->status().message();
+    client_.start();
+    ASSERT_EQ(call(testing::BrokerFixture::createTopicRequest("AdminTopic", 2)).code, rc::SUCCESS);
+    for (int i = 0; i < 6; ++i) {
+      RemotingCommand send = RemotingCommand::createRequest(req::SEND_MESSAGE_V2);
+      send.addExt("a", "PG").addExt("b", "AdminTopic").addExt("c", "TBW102").addExt("d", "4");
+      send.addExtInt("e", i % 2).addExt("f", "0").addExt("g", "1").addExt("h", "0");
+      send.setBody("m" + std::to_string(i));
+      ASSERT_EQ(call(std::move(send)).code, rc::SUCCESS);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // dispatch
+  }
+  void TearDown() override {
+    client_.shutdown();
+    broker_.reset();
+  }
+  RemotingCommand call(RemotingCommand r) {
+    RemotingCommand resp;
+    Status s = client_.invokeSync(broker_->addr(), std::move(r), 5000, resp);
+    EXPECT_TRUE(s.ok()) << s.message();
+    return resp;
+  }
+  std::unique_ptr<testing::BrokerFixture> broker_;
+  remoting::RemotingClient client_;
+};
+
+TEST_F(AdminTest, TopicAndConsumeStats) {
+  RemotingCommand stats = RemotingCommand::createRequest(req::GET_TOPIC_STATS_INFO);
+  stats.addExt("topic", "AdminTopic");
+  RemotingCommand resp = call(std::move(stats));
+  ASSERT_EQ(resp.code, rc::SUCCESS);
+  rapidjson::Document doc;
+  ASSERT_TRUE(json::parseLenientJson(resp.body(), doc).ok());
+  ASSERT_EQ(doc["offsetTable"].MemberCount(), 2u);
+  for (auto it = doc["offsetTable"].MemberBegin(); it != doc["offsetTable"].MemberEnd(); ++it) {
+    EXPECT_EQ(it->value["maxOffset"].GetInt64(), 3);
+    EXPECT_GT(it->value["lastUpdateTimestamp"].GetInt64(), 0);
+  }
+  EXPECT_NE(std::string(resp.body())
+                .find(R"({{"brokerName":"broker-test","queueId":0,"topic":"AdminTopic"}:)"),
+            std::string::npos);
+  RemotingCommand missing = RemotingCommand::createRequest(req::GET_TOPIC_STATS_INFO);
+  missing.addExt("topic", "Nope");
+  EXPECT_EQ(call(std::move(missing)).code, rc::TOPIC_NOT_EXIST);
+
+  RemotingCommand commit = RemotingCommand::createRequest(req::UPDATE_CONSUMER_OFFSET);
+  commit.addExt("consumerGroup", "G").addExt("topic", "AdminTopic").addExt("queueId", "0");
+  commit.addExt("commitOffset", "2");
+  ASSERT_EQ(call(std::move(commit)).code, rc::SUCCESS);
+  RemotingCommand cs = RemotingCommand::createRequest(req::GET_CONSUME_STATS);
+  cs.addExt("consumerGroup", "G");
+  RemotingCommand csr = call(std::move(cs));
+  ASSERT_EQ(csr.code, rc::SUCCESS);
+  ASSERT_TRUE(json::parseLenientJson(csr.body(), doc).ok());
+  bool sawQueue0 = false;
+  for (auto it = doc["offsetTable"].MemberBegin(); it != doc["offsetTable"].MemberEnd(); ++it) {
+    rapidjson::Document key;
+    ASSERT_TRUE(json::parseLenientJson(it->name.GetString(), key).ok());
+    if (key["queueId"].GetInt() == 0) {
+      sawQueue0 = true;
+      EXPECT_EQ(it->value["brokerOffset"].GetInt64(), 3);
+      EXPECT_EQ(it->value["consumerOffset"].GetInt64(), 2);
+    }
+  }
+  EXPECT_TRUE(sawQueue0);
+  RemotingCommand who = RemotingCommand::createRequest(req::QUERY_TOPIC_CONSUME_BY_WHO);
+  who.addExt("topic", "AdminTopic");
+  EXPECT_EQ(call(std::move(who)).body(), R"({"groupList":["G"]})");
+}
+
+TEST_F(AdminTest, BrokerConfigAndRuntimeInfo) {
+  RemotingCommand get = call(RemotingCommand::createRequest(req::GET_BROKER_CONFIG));
+  ASSERT_EQ(get.code, rc::SUCCESS);
+  EXPECT_NE(std::string(get.body()).find("brokerName=broker-test\n"), std::string::npos);
+  EXPECT_NE(get.ext.getString("version").find("\"counter\":"), std::string::npos);
+  RemotingCommand upd = RemotingCommand::createRequest(req::UPDATE_BROKER_CONFIG);
+  upd.setBody("longPollingEnable=false\n");
+  EXPECT_EQ(call(std::move(upd)).code, rc::SUCCESS);
+  RemotingCommand again = call(RemotingCommand::createRequest(req::GET_BROKER_CONFIG));
+  EXPECT_NE(std::string(again.body()).find("longPollingEnable=false\n"), std::string::npos);
+  RemotingCommand black = RemotingCommand::createRequest(req::UPDATE_BROKER_CONFIG);
+  black.setBody("brokerConfigPath=/etc/x\n");
+  EXPECT_EQ(call(std::move(black)).code, rc::NO_PERMISSION);
+
+  RemotingCommand info = call(RemotingCommand::createRequest(req::GET_BROKER_RUNTIME_INFO));
+  ASSERT_EQ(info.code, rc::SUCCESS);
+  std::map<std::string, std::string> table;
+  ASSERT_TRUE(protocol::decodeKVTable(info.body(), table).ok());
+  EXPECT_EQ(table["brokerVersion"], "409");
+  EXPECT_EQ(table["brokerVersionDesc"], "V4_9_8");
+  EXPECT_EQ(table["msgPutTotalTodayNow"], "6");
+  EXPECT_GT(std::stoll(table["commitLogMaxOffset"]), 0);
+  EXPECT_TRUE(table.count("putTps"));
+  EXPECT_TRUE(table.count("commitLogDiskRatio"));
+}
+
+TEST_F(AdminTest, SubscriptionGroups) {
+  RemotingCommand create = RemotingCommand::createRequest(req::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP);
+  create.setBody(R"({"groupName":"AdminGroup","retryMaxTimes":3,"consumeEnable":true})");
+  EXPECT_EQ(call(std::move(create)).code, rc::SUCCESS);
+  RemotingCommand all = call(RemotingCommand::createRequest(req::GET_ALL_SUBSCRIPTIONGROUP_CONFIG));
+  rapidjson::Document doc;
+  ASSERT_TRUE(json::parseLenientJson(all.body(), doc).ok());
+  ASSERT_TRUE(doc["subscriptionGroupTable"].HasMember("AdminGroup"));
+  EXPECT_EQ(doc["subscriptionGroupTable"]["AdminGroup"]["retryMaxTimes"].GetInt(), 3);
+  RemotingCommand del = RemotingCommand::createRequest(req::DELETE_SUBSCRIPTIONGROUP);
+  del.addExt("groupName", "AdminGroup");
+  EXPECT_EQ(call(std::move(del)).code, rc::SUCCESS);
+  all = call(RemotingCommand::createRequest(req::GET_ALL_SUBSCRIPTIONGROUP_CONFIG));
+  ASSERT_TRUE(json::parseLenientJson(all.body(), doc).ok());
+  EXPECT_FALSE(doc["subscriptionGroupTable"].HasMember("AdminGroup"));
+  RemotingCommand bad = RemotingCommand::createRequest(req::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP);
+  bad.setBody("not json");
+  EXPECT_EQ(call(std::move(bad)).code, rc::SYSTEM_ERROR);
+}
+
+TEST_F(AdminTest, OfflineConsumersAndUnknownCodes) {
+  RemotingCommand conn = RemotingCommand::createRequest(req::GET_CONSUMER_CONNECTION_LIST);
+  conn.addExt("consumerGroup", "NoSuchGroup");
+  EXPECT_EQ(call(std::move(conn)).code, rc::CONSUMER_NOT_ONLINE);
+  RemotingCommand commit = RemotingCommand::createRequest(req::UPDATE_CONSUMER_OFFSET);
+  commit.addExt("consumerGroup", "G2").addExt("topic", "AdminTopic").addExt("queueId", "0");
+  commit.addExt("commitOffset", "1");
+  call(std::move(commit));
+  commit = RemotingCommand::createRequest(req::UPDATE_CONSUMER_OFFSET);
+  commit.addExt("consumerGroup", "G2").addExt("topic", "AdminTopic").addExt("queueId", "1");
+  commit.addExt("commitOffset", "1");
+  call(std::move(commit));
+  RemotingCommand reset = RemotingCommand::createRequest(req::INVOKE_BROKER_TO_RESET_OFFSET);
+  reset.addExt("topic", "AdminTopic").addExt("group", "G2").addExt("timestamp", "-1");
+  reset.addExt("isForce", "true");
+  EXPECT_EQ(call(std::move(reset)).code, rc::CONSUMER_NOT_ONLINE);
+  RemotingCommand running = RemotingCommand::createRequest(req::GET_CONSUMER_RUNNING_INFO);
+  running.addExt("consumerGroup", "G2").addExt("clientId", "nobody");
+  EXPECT_EQ(call(std::move(running)).code, rc::SYSTEM_ERROR);
+  EXPECT_EQ(call(RemotingCommand::createRequest(4321)).code, rc::REQUEST_CODE_NOT_SUPPORTED);
+  RemotingCommand producers = RemotingCommand::createRequest(req::GET_PRODUCER_CONNECTION_LIST);
+  producers.addExt("producerGroup", "NoSuchPG");
+  EXPECT_EQ(call(std::move(producers)).code, rc::SYSTEM_ERROR);
+}
+
+}  // namespace
+}  // namespace rmq::broker
