@@ -85,6 +85,7 @@ Status BrokerController::initialize() {
   registerGroupAdminHandlers(dispatcher_, *ctx_);
   registerStatsHandlers(dispatcher_, *ctx_);
   registerConsumerControlHandlers(dispatcher_, *ctx_);
+  registerReplyHandlers(dispatcher_, *ctx_);
   transactions_ = std::make_unique<TransactionalMessageService>(*ctx_);
   registerEndTransactionHandler(dispatcher_, *ctx_, *transactions_);
   dispatcher_.addCloseListener([this](const remoting::ConnectionPtr& conn) {

@@ -43,6 +43,9 @@ void registerConsumerControlHandlers(remoting::RequestDispatcher& d, BrokerConte
 std::string messageQueueKey(const std::string& brokerName, int32_t queueId,
                             const std::string& topic);
 
+// SEND_REPLY_MESSAGE, SEND_REPLY_MESSAGE_V2 (request-reply).
+void registerReplyHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
+
 class TransactionalMessageService;
 // END_TRANSACTION.
 void registerEndTransactionHandler(remoting::RequestDispatcher& d, BrokerContext& ctx,
