@@ -537,8 +537,9 @@ GetMessageResult MessageStore::getMessage(std::string_view topic, int32_t queueI
     r.nextBeginOffset = correct(offset, offset);
   } else if (offset > r.maxOffset) {
     r.status = GetMessageStatus::OFFSET_OVERFLOW_BADLY;
-    r.nextBeginOffset =
-        r.minOffset == 0 ? correct(offset, r.minOffset) : correct(offset, r.maxOffset);
+    // 4.9.4 and later always move such a consumer to the max offset (older versions used the
+    // min offset when it was 0, which made a stale consumer re-read the whole queue).
+    r.nextBeginOffset = correct(offset, r.maxOffset);
   } else {
     MappedRegion units = cq->getUnits(offset);
     if (!units.valid()) {

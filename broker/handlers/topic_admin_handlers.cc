@@ -32,6 +32,12 @@ void updateAndCreateTopic(BrokerContext& ctx, RemotingCommand& r, RequestContext
     rctx.reply(RemotingCommand::createResponse(r, rc::SYSTEM_ERROR, bad));
     return;
   }
+  if (topics::isSystemTopic(*topic) || *topic == ctx.config.msgTraceTopicName) {
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::SYSTEM_ERROR,
+        "The topic[" + std::string(*topic) + "] is conflict with system topic."));
+    return;
+  }
   if (*topic == ctx.config.brokerClusterName) {
     rctx.reply(RemotingCommand::createResponse(
         r, rc::SYSTEM_ERROR,
@@ -69,6 +75,17 @@ void deleteTopicInBroker(BrokerContext& ctx, RemotingCommand& r, RequestContext&
   }
   auto topic = requiredField(r, rctx, "topic");
   if (!topic) return;
+  std::string bad = topics::checkTopicName(*topic);
+  if (!bad.empty()) {
+    rctx.reply(RemotingCommand::createResponse(r, rc::SYSTEM_ERROR, bad));
+    return;
+  }
+  if (topics::isSystemTopic(*topic)) {
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::SYSTEM_ERROR,
+        "The topic[" + std::string(*topic) + "] is conflict with system topic."));
+    return;
+  }
   std::string t(*topic);
   ctx.topics.deleteTopicConfig(t);
   ctx.offsets.removeTopic(t);

@@ -51,6 +51,14 @@ inline bool isNotAllowedSendTopic(std::string_view t) {
          t == kTransCheckMaxTimeTopic || t == kSelfTestTopic || t == kOffsetMovedEvent;
 }
 
+// Java TopicValidator.isSystemTopic: the built-in system topics and the rmq_sys_ prefix.
+inline bool isSystemTopic(std::string_view t) {
+  return t == kAutoCreateTopicKey || t == kScheduleTopic || t == kBenchmarkTopic ||
+         t == kTransHalfTopic || t == kTransOpHalfTopic || t == kTransCheckMaxTimeTopic ||
+         t == kSelfTestTopic || t == kOffsetMovedEvent || t == "RMQ_SYS_TRACE_TOPIC" ||
+         t.starts_with(kSystemTopicPrefix);
+}
+
 // Empty / illegal / too long: the remark Java gives, or empty when the name is fine.
 inline std::string checkTopicName(std::string_view t) {
   if (t.empty()) return "The specified topic is blank.";

@@ -3,7 +3,7 @@
 // Starts and stops the built C++ servers for the compatibility tests.
 //
 //   mqnamesrv -c <namesrv.conf>                      ready line: "The Name Server boot success"
-//   mqbroker  -c <broker.conf> -n <namesrvAddr>      ready line: "boot success" (provisional)
+//   mqbroker  -c <broker.conf> -n <namesrvAddr>      ready line contains "boot success"
 //
 // Binaries are looked up in $RMQ_BIN_DIR or <repo>/build/bin. A missing binary is an error (the
 // tests fail, they do not skip): CI always builds before it runs these tests.
@@ -346,11 +346,15 @@ class ServerInstance {
     return this.proc.running;
   }
 
-  /** SIGTERM and wait; removes the temp dir on a clean exit unless RMQ_KEEP_TMP=1. */
-  async stop(opts) {
-    const res = await this.proc.stop(opts);
+  /**
+   * SIGTERM and wait; removes the temp dir on a clean exit unless RMQ_KEEP_TMP=1 or
+   * opts.keepDir (e.g. to start the server again on the same data).
+   */
+  async stop(opts = {}) {
+    const { keepDir, ...stopOpts } = opts;
+    const res = await this.proc.stop(stopOpts);
     const clean = !res.forced && res.code === 0;
-    if (clean && !process.env.RMQ_KEEP_TMP) fs.rmSync(this.dir, { recursive: true, force: true });
+    if (clean && !keepDir && !process.env.RMQ_KEEP_TMP) fs.rmSync(this.dir, { recursive: true, force: true });
     return res;
   }
 
@@ -404,19 +408,24 @@ async function startNameServer(opts = {}) {
 }
 
 /**
- * Start mqbroker (flags -c broker.conf -n namesrvAddr) on a free port group
- * (listenPort - 2, listenPort, listenPort + 1) with a fresh temp store.
- * The config keys below follow the Java BrokerConfig / MessageStoreConfig names.
+ * Start mqbroker (`mqbroker -c broker.conf -n namesrvAddr`; ready line contains "boot success")
+ * on a free port group (listenPort and listenPort + 1, the HA port; also listenPort - 2 when
+ * config.vipChannelEnable is true) with a fresh temp store, or on opts.dir / opts.port again
+ * (restart on the same store: stop the first instance with stop({ keepDir: true })).
+ * The config keys below follow the Java BrokerConfig / MessageStoreConfig names. Defaults for
+ * tests: no VIP channel, 16 MiB CommitLog files.
  * @param {object} opts { namesrvAddr (required), brokerName, clusterName, brokerId, config,
- *   readyRegex, timeoutMs, env, bin (path override) }
+ *   dir, port, readyRegex, timeoutMs, env, bin (path override) }
  * @return {Promise<Broker>}
  */
 async function startBroker(opts = {}) {
   if (!opts.namesrvAddr) throw new Error('startBroker: namesrvAddr is required');
   const bin = opts.bin || requireBinary('mqbroker');
+  const vip = !!(opts.config && String(opts.config.vipChannelEnable) === 'true');
   return withPortRetry(async attempt => {
-    const port = opts.port || await freePortWithOffsets([ -2, 0, 1 ]);
-    const dir = makeTempDir('broker');
+    const port = opts.port || await freePortWithOffsets(vip ? [ -2, 0, 1 ] : [ 0, 1 ]);
+    const reuse = !!opts.dir;
+    const dir = opts.dir || makeTempDir('broker');
     const store = path.join(dir, 'store');
     const configFile = path.join(dir, 'broker.conf');
     const config = {
@@ -433,12 +442,14 @@ async function startBroker(opts = {}) {
       storePathCommitLog: path.join(store, 'commitlog'),
       autoCreateTopicEnable: true,
       autoCreateSubscriptionGroup: true,
+      vipChannelEnable: false,
+      mappedFileSizeCommitLog: 16 * 1024 * 1024,
       ...(opts.config || {}),
     };
     writeProperties(configFile, config);
     try {
       const proc = await startProcess({
-        name: `mqbroker:${port}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
+        name: `mqbroker:${port}${attempt > 1 ? ` (attempt ${attempt})` : ''}${reuse ? ' (restart)' : ''}`,
         bin,
         args: [ '-c', configFile, '-n', opts.namesrvAddr ],
         dir,
@@ -449,7 +460,7 @@ async function startBroker(opts = {}) {
       });
       return new Broker({ proc, port, dir, configFile, config });
     } catch (err) {
-      if (!process.env.RMQ_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
+      if (!reuse && !process.env.RMQ_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
       throw err;
     }
   });
