@@ -86,6 +86,7 @@ Status BrokerController::initialize() {
   registerStatsHandlers(dispatcher_, *ctx_);
   registerConsumerControlHandlers(dispatcher_, *ctx_);
   registerReplyHandlers(dispatcher_, *ctx_);
+  registerMaintenanceHandlers(dispatcher_, *ctx_);
   transactions_ = std::make_unique<TransactionalMessageService>(*ctx_);
   registerEndTransactionHandler(dispatcher_, *ctx_, *transactions_);
   dispatcher_.addCloseListener([this](const remoting::ConnectionPtr& conn) {

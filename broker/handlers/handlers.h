@@ -43,6 +43,9 @@ void registerConsumerControlHandlers(remoting::RequestDispatcher& d, BrokerConte
 std::string messageQueueKey(const std::string& brokerName, int32_t queueId,
                             const std::string& topic);
 
+// CLEAN_EXPIRED_CONSUMEQUEUE, DELETE_EXPIRED_COMMITLOG, CLEAN_UNUSED_TOPIC, QUERY_CONSUME_QUEUE,
+// GET_BROKER_CONSUME_STATS.
+void registerMaintenanceHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
 // SEND_REPLY_MESSAGE, SEND_REPLY_MESSAGE_V2 (request-reply).
 void registerReplyHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
 

@@ -160,5 +160,32 @@ TEST_F(AdminTest, OfflineConsumersAndUnknownCodes) {
   EXPECT_EQ(call(std::move(producers)).code, rc::SYSTEM_ERROR);
 }
 
+TEST_F(AdminTest, MaintenanceRequests) {
+  RemotingCommand q = RemotingCommand::createRequest(req::QUERY_CONSUME_QUEUE);
+  q.addExt("topic", "AdminTopic").addExt("queueId", "0").addExt("index", "0").addExt("count", "10");
+  RemotingCommand resp = call(std::move(q));
+  ASSERT_EQ(resp.code, rc::SUCCESS);
+  rapidjson::Document doc;
+  ASSERT_TRUE(json::parseLenientJson(resp.body(), doc).ok());
+  EXPECT_EQ(doc["maxQueueIndex"].GetInt64(), 3);
+  EXPECT_EQ(doc["queueData"].Size(), 3u);
+  RemotingCommand unknown = RemotingCommand::createRequest(req::QUERY_CONSUME_QUEUE);
+  unknown.addExt("topic", "Nope").addExt("queueId", "0").addExt("index", "0").addExt("count", "1");
+  EXPECT_EQ(call(std::move(unknown)).code, rc::SYSTEM_ERROR);
+  EXPECT_EQ(call(RemotingCommand::createRequest(req::CLEAN_EXPIRED_CONSUMEQUEUE)).code,
+            rc::SUCCESS);
+  EXPECT_EQ(call(RemotingCommand::createRequest(req::DELETE_EXPIRED_COMMITLOG)).code, rc::SUCCESS);
+  EXPECT_EQ(call(RemotingCommand::createRequest(req::CLEAN_UNUSED_TOPIC)).code, rc::SUCCESS);
+  RemotingCommand stats = RemotingCommand::createRequest(req::GET_BROKER_CONSUME_STATS);
+  stats.addExt("isOrder", "false");
+  RemotingCommand sr = call(std::move(stats));
+  ASSERT_EQ(sr.code, rc::SUCCESS);
+  EXPECT_NE(std::string(sr.body()).find("\"totalDiff\":"), std::string::npos);
+  // The topic's data survived the maintenance requests.
+  RemotingCommand max = RemotingCommand::createRequest(req::GET_MAX_OFFSET);
+  max.addExt("topic", "AdminTopic").addExt("queueId", "0");
+  EXPECT_EQ(call(std::move(max)).ext.getInt64("offset").value_or(-1), 3);
+}
+
 }  // namespace
 }  // namespace rmq::broker

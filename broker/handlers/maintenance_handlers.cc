@@ -1,0 +1,150 @@
+// Maintenance: CLEAN_EXPIRED_CONSUMEQUEUE (306), DELETE_EXPIRED_COMMITLOG (329),
+// CLEAN_UNUSED_TOPIC (316), QUERY_CONSUME_QUEUE (321), GET_BROKER_CONSUME_STATS (317);
+// broker-requests.md 9.4 and 9.7.
+#include <set>
+
+#include "broker/handlers/handlers.h"
+#include "broker/topic/topic_validator.h"
+#include "common/json.h"
+#include "common/logging.h"
+#include "remoting/request_code.h"
+#include "remoting/response_code.h"
+
+namespace rmq::broker {
+
+using remoting::RemotingCommand;
+using remoting::RequestContext;
+namespace rc = remoting::response_code;
+namespace req = remoting::request_code;
+
+namespace {
+
+void cleanExpiredConsumeQueue(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  const int64_t minPhy = ctx.store.minPhyOffset();
+  std::vector<std::string> expired;
+  std::map<std::string, bool> allExpired;
+  for (const auto& [topic, queueId] : ctx.store.consumeQueueKeys()) {
+    if (topic == topics::kScheduleTopic) continue;
+    auto* cq = ctx.store.findConsumeQueue(topic, queueId, false);
+    const bool gone = cq && cq->maxPhysicOffset() < minPhy;
+    auto [it, inserted] = allExpired.emplace(topic, gone);
+    if (!inserted) it->second = it->second && gone;
+  }
+  for (const auto& [topic, gone] : allExpired) {
+    if (gone) expired.push_back(topic);
+  }
+  if (!expired.empty()) {
+    RMQ_LOG(INFO) << "cleanExpiredConsumerQueue: " << expired.size() << " topics";
+    ctx.store.deleteTopics(expired);
+  }
+  rctx.reply(RemotingCommand::createResponse(r, rc::SUCCESS));
+}
+
+void cleanUnusedTopic(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  std::vector<std::string> unused;
+  std::set<std::string> seen;
+  for (const auto& [topic, queueId] : ctx.store.consumeQueueKeys()) {
+    if (!seen.insert(topic).second) continue;
+    if (topic == topics::kScheduleTopic || topic == topics::kTransOpHalfTopic) continue;
+    if (!ctx.topics.exists(topic)) unused.push_back(topic);
+  }
+  ctx.store.deleteTopics(unused);
+  rctx.reply(RemotingCommand::createResponse(r, rc::SUCCESS));
+}
+
+void queryConsumeQueue(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  auto topic = requiredField(r, rctx, "topic");
+  if (!topic) return;
+  auto queueId = requiredLong(r, rctx, "queueId");
+  if (!queueId) return;
+  auto index = requiredLong(r, rctx, "index");
+  if (!index) return;
+  auto count = requiredLong(r, rctx, "count");
+  if (!count) return;
+  auto* cq = ctx.store.findConsumeQueue(*topic, static_cast<int32_t>(*queueId), false);
+  if (!cq) {
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::SYSTEM_ERROR,
+        "" + std::string(*topic) + "-" + std::to_string(*queueId) + " not exist!"));
+    return;
+  }
+  std::string body;
+  json::JsonWriter w(body);
+  w.beginObject();
+  w.member("maxQueueIndex", cq->maxOffsetInQueue()).member("minQueueIndex", cq->minOffsetInQueue());
+  w.key("queueData").beginArray();
+  for (int64_t i = *index; i < *index + std::min<int64_t>(*count, 256); ++i) {
+    store::ConsumeQueueUnit u;
+    if (!cq->getUnit(i, u)) break;
+    w.beginObject().member("eval", false).member("physicOffset", u.commitLogOffset);
+    w.member("physicSize", u.size).member("tagsCode", u.tagsCode).endObject();
+  }
+  w.endArray();
+  if (auto group = r.ext.get("consumerGroup"); group && !group->empty()) {
+    if (auto sd = ctx.consumers.findSubscriptionData(std::string(*group), std::string(*topic))) {
+      w.key("subscriptionData");
+      sd->write(w);
+    }
+  }
+  w.endObject();
+  RemotingCommand resp = RemotingCommand::createResponse(r, rc::SUCCESS);
+  resp.setBody(std::move(body));
+  rctx.reply(std::move(resp));
+}
+
+void brokerConsumeStats(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  const bool isOrder = r.ext.getBool("isOrder").value_or(false);
+  int64_t totalDiff = 0;
+  std::string body;
+  json::JsonWriter w(body);
+  w.beginObject().member("brokerAddr", ctx.config.brokerAddr());
+  w.key("consumeStatsList").beginArray();
+  std::set<std::string> groups;
+  for (const auto& g : ctx.consumers.allGroups()) groups.insert(g);
+  for (const auto& g : groups) {
+    std::set<std::string> topicsOfGroup = ctx.offsets.topicsOfGroup(g);
+    if (auto online = ctx.consumers.group(g)) {
+      for (const auto& [t, sd] : online->subscriptions) topicsOfGroup.insert(t);
+    }
+    w.beginObject().key(g).beginArray();
+    for (const auto& topic : topicsOfGroup) {
+      auto tc = ctx.topics.select(topic);
+      if (!tc || (isOrder && !tc->order)) continue;
+      w.beginObject().key("consumeTps").valueDouble(0.0).key("offsetTable").beginObject();
+      for (int32_t i = 0; i < tc->writeQueueNums; ++i) {
+        const int64_t brokerOffset = std::max<int64_t>(0, ctx.store.maxOffsetInQueue(topic, i));
+        const int64_t consumerOffset = std::max<int64_t>(0, ctx.offsets.queryOffset(g, topic, i));
+        totalDiff += brokerOffset - consumerOffset;
+        w.rawKey(messageQueueKey(ctx.config.brokerName, i, topic));
+        w.beginObject().member("brokerOffset", brokerOffset);
+        w.member("consumerOffset", consumerOffset).member("lastTimestamp", int64_t{0}).endObject();
+      }
+      w.endObject().endObject();
+    }
+    w.endArray().endObject();
+  }
+  w.endArray().member("totalDiff", totalDiff).endObject();
+  RemotingCommand resp = RemotingCommand::createResponse(r, rc::SUCCESS);
+  resp.setBody(std::move(body));
+  rctx.reply(std::move(resp));
+}
+
+}  // namespace
+
+void registerMaintenanceHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
+  auto on = [&](int32_t code, void (*f)(BrokerContext&, RemotingCommand&, RequestContext&)) {
+    d.registerHandler(
+        code, [&ctx, f](RemotingCommand& r, RequestContext& rc) { f(ctx, r, rc); },
+        &ctx.adminExecutor);
+  };
+  on(req::CLEAN_EXPIRED_CONSUMEQUEUE, cleanExpiredConsumeQueue);
+  on(req::CLEAN_UNUSED_TOPIC, cleanUnusedTopic);
+  on(req::QUERY_CONSUME_QUEUE, queryConsumeQueue);
+  on(req::GET_BROKER_CONSUME_STATS, brokerConsumeStats);
+  d.registerHandler(req::DELETE_EXPIRED_COMMITLOG, [&ctx](RemotingCommand& r, RequestContext& rc) {
+    ctx.store.cleanService().requestDeleteNow();
+    rc.reply(RemotingCommand::createResponse(r, rc::SUCCESS));
+  });
+}
+
+}  // namespace rmq::broker
