@@ -12,6 +12,7 @@
 #include "broker/client/consumer_manager.h"
 #include "broker/client/producer_manager.h"
 #include "broker/client/queue_lock_manager.h"
+#include "broker/filter/sql92_message_filter.h"
 #include "broker/offset/consumer_offset_manager.h"
 #include "broker/subscription/subscription_group_manager.h"
 #include "broker/topic/topic_config_manager.h"
@@ -48,6 +49,8 @@ struct BrokerContext {
   int64_t bootTimestamp = 0;
   protocol::DataVersion configVersion;
   std::mutex configMutex;  // UPDATE_BROKER_CONFIG vs GET_BROKER_CONFIG
+
+  Sql92FilterCache sql92Filters;
 
   // Statistics: plain counters, relaxed atomics (free on the hot path).
   std::atomic<int64_t> msgPutTotal{0};

@@ -153,11 +153,12 @@ Status ConsumeQueue::truncateDirtyLogicFiles(int64_t phyOffset) {
     }
     const int64_t cut = last->fileFromOffset() + pos;
     if (pos == 0 && files_.fileCount() > 1) {
-      Status s = files_.truncateDirtyFiles(cut);
+      // truncateDirtyFiles(cut) would keep a file that starts exactly at `cut`: delete it.
+      Status s = files_.deleteLastFile();
       if (!s.ok()) return s;
       continue;
     }
-    if (lastEnd >= 0 || pos == 0) maxPhysicOffset_.store(lastEnd);
+    maxPhysicOffset_.store(lastEnd);  // -1 when only fillers are left
     if (files_.flushedWhere() > cut) files_.setFlushedWhere(cut);
     return files_.truncateDirtyFiles(cut);
   }

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
@@ -39,6 +40,13 @@ Status IndexService::load(bool lastExitOK) {
     ::closedir(d);
   }
   std::sort(names.begin(), names.end());
+  // A crash while the newest file was being created leaves it empty: drop it, it held no data.
+  while (!names.empty() && isZeroLengthFile(dir + "/" + names.back())) {
+    RMQ_LOG(WARN) << "removing the empty index file " << names.back()
+                  << " (its creation was interrupted)";
+    ::unlink((dir + "/" + names.back()).c_str());
+    names.pop_back();
+  }
   std::unique_lock lock(mutex_);
   files_.clear();
   for (const auto& name : names) {

@@ -17,6 +17,11 @@ std::string offsetToFileName(int64_t offset) {
   return buf;
 }
 
+bool isZeroLengthFile(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+}
+
 MappedFile::MappedFile(std::string path, int64_t from, int64_t size, int fd, char* base)
     : path_(std::move(path)), fileFromOffset_(from), fileSize_(size), fd_(fd), base_(base) {
   auto slash = path_.find_last_of('/');

@@ -88,4 +88,8 @@ struct MappedRegion {
 // "%020d" of an offset: the Java file name of a segment.
 std::string offsetToFileName(int64_t offset);
 
+// True for an existing file of length 0: MappedFile::open(create) died between creating the file
+// and sizing it, so it never held data. Loaders drop such a file when it is the newest one.
+bool isZeroLengthFile(const std::string& path);
+
 }  // namespace rmq::store

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <mutex>
@@ -26,13 +27,21 @@ Status MappedFileQueue::load() {
   }
   ::closedir(dir);
   std::sort(names.begin(), names.end());
+  std::erase_if(names, [this](const std::string& name) {
+    if (name.size() == 20 && parseJavaLong(name)) return false;
+    RMQ_LOG(WARN) << "ignoring unexpected file " << directory_ << "/" << name;
+    return true;
+  });
+  // A crash while the newest file was being created leaves it empty: drop it, it held no data.
+  while (!names.empty() && isZeroLengthFile(directory_ + "/" + names.back())) {
+    RMQ_LOG(WARN) << "removing the empty file " << directory_ << "/" << names.back()
+                  << " (its creation was interrupted)";
+    ::unlink((directory_ + "/" + names.back()).c_str());
+    names.pop_back();
+  }
   std::vector<MappedFilePtr> loaded;
   for (const auto& name : names) {
     auto start = parseJavaLong(name);
-    if (!start || name.size() != 20) {
-      RMQ_LOG(WARN) << "ignoring unexpected file " << directory_ << "/" << name;
-      continue;
-    }
     Status s;
     auto file = MappedFile::open(directory_ + "/" + name, *start, fileSize_, false, s);
     if (!file) return s;
@@ -160,6 +169,16 @@ Status MappedFileQueue::truncateDirtyFiles(int64_t offset) {
     }
   }
   files_ = std::move(keep);
+  return Status::Ok();
+}
+
+Status MappedFileQueue::deleteLastFile() {
+  std::unique_lock lock(mutex_);
+  if (files_.empty()) return Status::Ok();
+  RMQ_LOG(INFO) << "delete last file " << files_.back()->path();
+  Status s = files_.back()->destroy();
+  if (!s.ok()) return s;
+  files_.pop_back();
   return Status::Ok();
 }
 

@@ -50,6 +50,9 @@ class MappedFileQueue {
   // Drops everything at or after `offset`: later files are deleted, the file containing it gets
   // its positions set to the offset.
   Status truncateDirtyFiles(int64_t offset);
+  // Deletes the last file (Java deleteLastMappedFile), e.g. a ConsumeQueue file whose first unit
+  // already refers to truncated CommitLog data.
+  Status deleteLastFile();
   // Deletes every file (e.g. a ConsumeQueue whose CommitLog is gone).
   Status destroyAll();
   // Deletes files from the front while `shouldDelete(file)` holds, keeping at least the last

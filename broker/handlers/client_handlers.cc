@@ -117,9 +117,15 @@ void checkClientConfig(BrokerContext& ctx, RemotingCommand& r, RequestContext& r
         "The broker does not support consumer to filter message by " + sd.expressionType));
     return;
   }
-  rctx.reply(RemotingCommand::createResponse(
-      r, rc::SUBSCRIPTION_PARSE_FAILED,
-      "Parse consumer subscription failed: " + sd.expressionType + " is not supported yet"));
+  std::shared_ptr<const sql92::Sql92Filter> compiled;
+  Status cs = sd.expressionType == "SQL92"
+                  ? ctx.sql92Filters.get(sd.subString, compiled)
+                  : Status::Error("unknown expression type " + sd.expressionType);
+  if (!cs.ok()) {
+    rctx.reply(RemotingCommand::createResponse(r, rc::SUBSCRIPTION_PARSE_FAILED, cs.message()));
+    return;
+  }
+  rctx.reply(RemotingCommand::createResponse(r, rc::SUCCESS));
 }
 
 }  // namespace

@@ -179,13 +179,33 @@ void processPull(BrokerContext& ctx, const remoting::ConnectionPtr& conn,
     }
     sub = it->second;
   }
-  if (sub && !sub->isTagType() && !ctx.config.enablePropertyFilter) {
-    responder.reply(pullResponse(
-        request, rc::SYSTEM_ERROR,
-        "The broker does not support consumer to filter message by " + sub->expressionType));
-    return;
+  std::shared_ptr<store::MessageFilter> filter;
+  if (sub && !sub->isTagType()) {
+    if (!ctx.config.enablePropertyFilter) {
+      responder.reply(pullResponse(request, rc::SYSTEM_ERROR,
+                                   "The broker does not support consumer to filter message by " +
+                                       sub->expressionType));
+      return;
+    }
+    std::shared_ptr<const sql92::Sql92Filter> compiled;
+    Status cs = sub->expressionType == "SQL92"
+                    ? ctx.sql92Filters.get(sub->subString, compiled)
+                    : Status::Error("unsupported expression type " + sub->expressionType);
+    if (!cs.ok()) {
+      responder.reply(pullResponse(request,
+                                   (h.sysFlag & kFlagSubscription) ? rc::SUBSCRIPTION_PARSE_FAILED
+                                                                   : rc::FILTER_DATA_NOT_EXIST,
+                                   "parse the consumer's subscription[" + sub->subString +
+                                       "] failed, group: " + h.consumerGroup + ": " +
+                                       cs.message()));
+      return;
+    }
+    // Java passes everything on retry topics unless filterSupportRetry.
+    const bool matchAll = topics::isRetryTopic(h.topic) && !ctx.config.filterSupportRetry;
+    filter = std::make_shared<Sql92MessageFilter>(std::move(compiled), matchAll);
+  } else {
+    filter = std::make_shared<TagMessageFilter>(sub);
   }
-  auto filter = std::make_shared<TagMessageFilter>(sub);
   store::GetMessageResult r =
       ctx.store.getMessage(h.topic, h.queueId, h.queueOffset, h.maxMsgNums, filter.get());
 
