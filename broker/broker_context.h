@@ -14,6 +14,7 @@
 #include "broker/client/queue_lock_manager.h"
 #include "broker/filter/sql92_message_filter.h"
 #include "broker/offset/consumer_offset_manager.h"
+#include "broker/stats/tps_sampler.h"
 #include "broker/subscription/subscription_group_manager.h"
 #include "broker/topic/topic_config_manager.h"
 #include "common/protocol/data_version.h"
@@ -55,6 +56,8 @@ struct BrokerContext {
   // Statistics: plain counters, relaxed atomics (free on the hot path).
   std::atomic<int64_t> msgPutTotal{0};
   std::atomic<int64_t> msgGetTotal{0};
+  TpsSampler putTps;  // sampled every second by the periodic thread
+  TpsSampler getTps;
 
   bool isSlave() const { return conf.store.brokerRole == store::BrokerRole::SLAVE; }
   bool brokerReadable() const { return (config.brokerPermission & 4) != 0; }

@@ -193,12 +193,18 @@ void BrokerController::periodicLoop() {
   int64_t nextRegister = monotonicMillis() + 10000;
   int64_t nextOffsets = monotonicMillis() + 10000;
   int64_t nextScan = monotonicMillis() + 10000;
+  int64_t nextSample = monotonicMillis();
   std::unique_lock<std::mutex> lock(periodicMutex_);
   while (!stopping_) {
     periodicCv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
     if (stopping_) break;
     lock.unlock();
     const int64_t now = monotonicMillis();
+    if (now >= nextSample) {
+      nextSample = now + 1000;
+      ctx_->putTps.sample(now, ctx_->msgPutTotal.load(std::memory_order_relaxed));
+      ctx_->getTps.sample(now, ctx_->msgGetTotal.load(std::memory_order_relaxed));
+    }
     if (now >= nextOffsets) {
       nextOffsets = now + conf_.broker.flushConsumerOffsetInterval;
       persistAll();

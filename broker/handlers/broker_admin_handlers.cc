@@ -94,11 +94,12 @@ void getRuntimeInfo(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx
   t["msgGetTotalYesterdayMorning"] = "0";
   t["msgGetTotalTodayMorning"] = "0";
   t["msgGetTotalTodayNow"] = getTotal;
-  t["putTps"] = "0.0 0.0 0.0";
-  t["getTransferedTps"] = "0.0 0.0 0.0";
-  t["getFoundTps"] = "0.0 0.0 0.0";
+  // Java leaves a window empty until it has that many seconds of samples ("0.0 4.8 ").
+  t["putTps"] = ctx.putTps.text();
+  t["getTransferedTps"] = ctx.getTps.text();
+  t["getFoundTps"] = ctx.getTps.text();
   t["getMissTps"] = "0.0 0.0 0.0";
-  t["getTotalTps"] = "0.0 0.0 0.0";
+  t["getTotalTps"] = ctx.getTps.text();
   t["sendThreadPoolQueueSize"] = "0";
   t["sendThreadPoolQueueCapacity"] = std::to_string(ctx.config.sendThreadPoolQueueCapacity);
   t["sendThreadPoolQueueHeadWaitTimeMills"] = "0";

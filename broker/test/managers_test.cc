@@ -9,6 +9,7 @@
 #include "broker/filter/tag_message_filter.h"
 #include "broker/offset/consumer_offset_manager.h"
 #include "broker/properties_editor.h"
+#include "broker/stats/tps_sampler.h"
 #include "broker/subscription/subscription_group_manager.h"
 #include "broker/topic/topic_config_manager.h"
 #include "broker/topic/topic_validator.h"
@@ -221,6 +222,16 @@ TEST(BrokerConfiguration, JavaKeysAndUnknownKeysKept) {
   Properties bad;
   ASSERT_TRUE(Properties::parse("listenPort=abc\n", bad).ok());
   EXPECT_FALSE(c.apply(bad).ok());
+}
+
+TEST(TpsSampler, WindowsFillUpAsJavaReportsThem) {
+  TpsSampler s;
+  EXPECT_EQ(s.tps(10), -1);
+  for (int i = 0; i <= 70; ++i) s.sample(int64_t(i) * 1000, int64_t(i) * 100);
+  EXPECT_DOUBLE_EQ(s.tps(10), 100.0);
+  EXPECT_DOUBLE_EQ(s.tps(60), 100.0);
+  EXPECT_EQ(s.tps(600), -1);
+  EXPECT_EQ(s.text(), "100.0 100.0 ");
 }
 
 }  // namespace
