@@ -64,8 +64,8 @@ void registerQueryHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
               "can not find message by the offset, " + std::to_string(*offset)));
           return;
         }
+        // Java answers with no extFields member at all (createResponseCommand(null)).
         RemotingCommand resp = RemotingCommand::createResponse(r, rc::SUCCESS);
-        resp.hasExtFields = true;
         resp.addChunk(
             remoting::BodyChunk{region.data, static_cast<size_t>(region.size), region.file});
         remoting::Responder responder = rctx.defer();

@@ -114,12 +114,15 @@ bool handleRetryAndDlq(BrokerContext& ctx, const RemotingCommand& request, const
 }
 
 // Delayed messages are parked in SCHEDULE_TOPIC_XXXX, queue level-1 (semantics.md 6.1).
-void applyDelayLevel(const BrokerContext& ctx, std::string& topic, int32_t& queueId,
+// Returns whether the message was redirected.
+bool applyDelayLevel(const BrokerContext& ctx, std::string& topic, int32_t& queueId,
                      PropertiesEditor& props, int32_t sysFlag) {
   const int32_t tx = sysFlag & store::sysflag::kTransactionMask;
-  if (tx != store::sysflag::kTransactionNot && tx != store::sysflag::kTransactionCommit) return;
+  if (tx != store::sysflag::kTransactionNot && tx != store::sysflag::kTransactionCommit) {
+    return false;
+  }
   auto level = parseJavaInt(props.get(prop::kDelayTimeLevel));
-  if (!level || *level <= 0) return;
+  if (!level || *level <= 0) return false;
   const int32_t maxLevel = ctx.store.delayLevels().maxLevel();
   if (*level > maxLevel) {
     *level = maxLevel;
@@ -129,6 +132,7 @@ void applyDelayLevel(const BrokerContext& ctx, std::string& topic, int32_t& queu
   props.set(prop::kRealQueueId, std::to_string(queueId));
   topic = std::string(topics::kScheduleTopic);
   queueId = *level - 1;
+  return true;
 }
 
 void replyStored(BrokerContext& ctx, remoting::Responder responder, RemotingCommand resp,
@@ -180,6 +184,9 @@ void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& r
   const bool wait = waitProp.empty() || parseJavaBoolean(waitProp);
 
   if (!isBatch) {
+    // Java drops WAIT from the stored properties string, but the CommitLog rebuilds that string
+    // from the property map for delayed and half messages, which brings WAIT back.
+    bool rebuilt = false;
     if (parseJavaBoolean(props.get(prop::kTransactionPrepared))) {
       if (ctx.config.rejectTransactionMessage) {
         rctx.reply(sendResponse(
@@ -192,10 +199,11 @@ void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& r
       sysFlag = (sysFlag & ~store::sysflag::kTransactionMask) | store::sysflag::kTransactionNot;
       topic = std::string(topics::kTransHalfTopic);
       queueId = 0;
+      rebuilt = true;
     } else {
-      applyDelayLevel(ctx, topic, queueId, props, sysFlag);
+      rebuilt = applyDelayLevel(ctx, topic, queueId, props, sysFlag);
     }
-    props.remove(prop::kWaitStoreMsgOk);
+    if (!rebuilt) props.remove(prop::kWaitStoreMsgOk);
   }
 
   store::MessageToStore m;
