@@ -83,15 +83,24 @@ bool parse(int argc, char** argv, Options& o) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "-n") o.addr = next();
-    else if (a == "-c") o.connections = std::atoi(next().c_str());
-    else if (a == "-d") o.seconds = std::atoi(next().c_str());
-    else if (a == "-t") o.threads = std::atoi(next().c_str());
-    else if (a == "--pid") o.pid = std::atoi(next().c_str());
-    else if (a == "--register") o.registerBroker = true;
-    else if (a == "--serialize") o.serialize = next() == "ROCKETMQ" ? SerializeType::ROCKETMQ : SerializeType::JSON;
-    else if (a == "--version") o.version = std::atoi(next().c_str());
-    else if (a == "--topic") o.topic = next();
+    if (a == "-n")
+      o.addr = next();
+    else if (a == "-c")
+      o.connections = std::atoi(next().c_str());
+    else if (a == "-d")
+      o.seconds = std::atoi(next().c_str());
+    else if (a == "-t")
+      o.threads = std::atoi(next().c_str());
+    else if (a == "--pid")
+      o.pid = std::atoi(next().c_str());
+    else if (a == "--register")
+      o.registerBroker = true;
+    else if (a == "--serialize")
+      o.serialize = next() == "ROCKETMQ" ? SerializeType::ROCKETMQ : SerializeType::JSON;
+    else if (a == "--version")
+      o.version = std::atoi(next().c_str());
+    else if (a == "--topic")
+      o.topic = next();
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return false;
@@ -123,7 +132,8 @@ int main(int argc, char** argv) {
     RemotingCommand resp;
     Status s = registrar.invokeSync(o.addr, std::move(r), 3000, resp);
     if (!s.ok() || resp.code != 0) {
-      std::fprintf(stderr, "registration failed: %s\n", s.ok() ? "non-zero code" : s.message().c_str());
+      std::fprintf(stderr, "registration failed: %s\n",
+                   s.ok() ? "non-zero code" : s.message().c_str());
       return 1;
     }
   }
@@ -180,8 +190,8 @@ int main(int argc, char** argv) {
       "RESULT conns=%d qps=%.0f avg_us=%.1f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
       "failures=%llu server_cpu_us_per_query=%.2f server_rss_anon_kb=%lld server_rss_file_kb=%lld "
       "server_rss_anon_before_kb=%lld\n",
-      o.connections, qps, all.mean() / 1e3, all.percentile(0.5) / 1e3,
-      all.percentile(0.99) / 1e3, all.percentile(0.999) / 1e3, double(all.max()) / 1e3,
+      o.connections, qps, all.mean() / 1e3, all.percentile(0.5) / 1e3, all.percentile(0.99) / 1e3,
+      all.percentile(0.999) / 1e3, double(all.max()) / 1e3,
       static_cast<unsigned long long>(failures), cpuPerQuery,
       static_cast<long long>(after.rssAnonKb), static_cast<long long>(after.rssFileKb),
       static_cast<long long>(before.rssAnonKb));

@@ -170,7 +170,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Requests this side sent and awaits answers to.
   std::mutex pendingMutex_;
   std::unordered_map<int32_t, Pending> pending_;
-  bool pendingScanArmed_ = false;  // guarded by pendingMutex_
+  bool pendingScanArmed_ = false;           // guarded by pendingMutex_
   boost::asio::steady_timer pendingTimer_;  // I/O thread only
 
   mutable std::mutex attachmentMutex_;

@@ -106,8 +106,7 @@ class MessageStore {
   void putMessage(const MessageToStore& msg, PutCallback done);
   void putMessage(const MessageToStore& msg, bool waitStoreMsgOK, PutCallback done);
   void putMessages(const std::vector<MessageToStore>& batch, PutCallback done);
-  void putMessages(const std::vector<MessageToStore>& batch, bool waitStoreMsgOK,
-                   PutCallback done);
+  void putMessages(const std::vector<MessageToStore>& batch, bool waitStoreMsgOK, PutCallback done);
   // Disk-space guard: writes are refused while the disk is over the warning ratio.
   bool isDiskFull() const { return diskFull_.load(); }
   void setDiskFull(bool full) { diskFull_.store(full); }

@@ -182,9 +182,9 @@ void processPull(BrokerContext& ctx, const remoting::ConnectionPtr& conn,
   std::shared_ptr<store::MessageFilter> filter;
   if (sub && !sub->isTagType()) {
     if (!ctx.config.enablePropertyFilter) {
-      responder.reply(pullResponse(request, rc::SYSTEM_ERROR,
-                                   "The broker does not support consumer to filter message by " +
-                                       sub->expressionType));
+      responder.reply(pullResponse(
+          request, rc::SYSTEM_ERROR,
+          "The broker does not support consumer to filter message by " + sub->expressionType));
       return;
     }
     std::shared_ptr<const sql92::Sql92Filter> compiled;

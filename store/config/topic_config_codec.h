@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/status.h"
 #include "common/protocol/topic_config.h"
+#include "common/status.h"
 #include "store/config/data_version.h"
 #include "store/config/ordered_table.h"
 
