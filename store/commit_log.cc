@@ -2,10 +2,11 @@
 
 #include <pthread.h>
 
-#include <charconv>
+#include <cstring>
 
 #include "common/logging.h"
 #include "common/time_util.h"
+#include "store/byte_io.h"
 #include "store/store_format.h"
 
 namespace rmq::store {
@@ -37,42 +38,19 @@ const char* putMessageStatusName(PutMessageStatus s) {
 
 // ---- QueueOffsetTable ----
 
-std::string_view QueueOffsetTable::key(std::string_view topic, int32_t queueId) {
-  scratch_.assign(topic);
-  scratch_.push_back('-');
-  char buf[16];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), queueId);
-  scratch_.append(buf, p);
-  return scratch_;
-}
-
-int64_t QueueOffsetTable::next(std::string_view topic, int32_t queueId) {
-  auto it = table_.find(key(topic, queueId));
+int64_t QueueOffsetTable::next(std::string_view topic, int32_t queueId) const {
+  auto it = table_.find(KeyView{topic, queueId});
   return it == table_.end() ? 0 : it->second;
 }
 
-void QueueOffsetTable::advance(std::string_view topic, int32_t queueId, int64_t by) {
-  std::string_view k = key(topic, queueId);
-  auto it = table_.find(k);
-  if (it == table_.end()) {
-    table_.emplace(std::string(k), by);
-  } else {
-    it->second += by;
-  }
-}
-
-void QueueOffsetTable::set(std::string_view topic, int32_t queueId, int64_t value) {
-  std::string_view k = key(topic, queueId);
-  auto it = table_.find(k);
-  if (it == table_.end()) {
-    table_.emplace(std::string(k), value);
-  } else {
-    it->second = value;
-  }
+int64_t& QueueOffsetTable::slot(std::string_view topic, int32_t queueId) {
+  auto it = table_.find(KeyView{topic, queueId});
+  if (it != table_.end()) return it->second;
+  return table_.emplace(Key{std::string(topic), queueId}, 0).first->second;
 }
 
 void QueueOffsetTable::remove(std::string_view topic, int32_t queueId) {
-  auto it = table_.find(key(topic, queueId));
+  auto it = table_.find(KeyView{topic, queueId});
   if (it != table_.end()) table_.erase(it);
 }
 
@@ -85,7 +63,27 @@ CommitLog::~CommitLog() {
   shutdown();
 }
 
+namespace {
+
+// Pages kept mapped writable ahead of the write position (AllocateMappedFileService).
+constexpr int64_t kWarmAheadBytes = 8 << 20;
+
+// The records of one put, encoded before the put lock. Per thread and reused: its size only
+// grows (no zero-fill on reuse) and is given back after an unusually large batch.
+std::vector<uint8_t>& encodeBuffer() {
+  thread_local std::vector<uint8_t> buffer;
+  return buffer;
+}
+constexpr size_t kEncodeBufferKeep = 8 << 20;
+
+}  // namespace
+
 void CommitLog::start() {
+  allocator_ = std::make_unique<AllocateMappedFileService>(
+      files_, std::min<int64_t>(kWarmAheadBytes, config_.mappedFileSizeCommitLog),
+      config_.isSyncFlush());
+  allocator_->prepareOnce();
+  allocator_->start();
   if (config_.isSyncFlush()) {
     groupCommit_ = std::make_unique<GroupCommitService>([this] { return flushAll(); },
                                                         config_.syncFlushTimeout);
@@ -107,6 +105,8 @@ void CommitLog::shutdown() {
   flushCv_.notify_all();
   if (flushThread_.joinable()) flushThread_.join();
   if (groupCommit_) groupCommit_->shutdown();
+  if (allocator_) allocator_->shutdown();
+  files_.dropPreparedFile();
   flushAll();
 }
 
@@ -175,12 +175,7 @@ void CommitLog::complete(const PutMessageResult& result, bool waitStoreMsgOK, Pu
                        });
 }
 
-void CommitLog::putMessage(const MessageToStore& msg, bool waitStoreMsgOK, PutCallback done) {
-  std::vector<MessageToStore> one{msg};
-  putMessages(one, waitStoreMsgOK, std::move(done));
-}
-
-void CommitLog::putMessages(const std::vector<MessageToStore>& batch, bool waitStoreMsgOK,
+void CommitLog::putMessages(std::span<const MessageToStore> batch, bool waitStoreMsgOK,
                             PutCallback done) {
   PutMessageResult result;
   if (batch.empty()) {
@@ -188,7 +183,8 @@ void CommitLog::putMessages(const std::vector<MessageToStore>& batch, bool waitS
     done(result);
     return;
   }
-  // Everything that does not need the lock happens here: validation and sizing.
+  // Everything that does not need the lock happens here: validation, sizing, and encoding the
+  // records with their CRCs; the placement fields are patched under the lock.
   size_t total = 0;
   for (const auto& m : batch) {
     Status v = validateRecord(m);
@@ -213,17 +209,36 @@ void CommitLog::putMessages(const std::vector<MessageToStore>& batch, bool waitS
     done(result);
     return;
   }
+  std::vector<uint8_t>& encoded = encodeBuffer();
+  if (encoded.size() < total) encoded.resize(total);
+  {
+    size_t at = 0;
+    for (const auto& m : batch) {
+      size_t written = 0;
+      Status s = encodeRecord(m, RecordPlacement{},
+                              std::span<uint8_t>(encoded.data() + at, total - at), &written);
+      if (!s.ok()) {
+        RMQ_LOG(ERROR) << "encode record failed: " << s.message();
+        result.status = PutMessageStatus::MESSAGE_ILLEGAL;
+        done(result);
+        return;
+      }
+      at += written;
+    }
+  }
   const MessageToStore& first = batch.front();
   const int32_t txType = first.sysFlag & sysflag::kTransactionMask;
   const bool advanceQueue =
       txType == sysflag::kTransactionNot || txType == sysflag::kTransactionCommit;
 
+  int64_t wroteFrom = 0;
+  int64_t wroteTo = 0;
+  bool rolled = false;
   {
     std::lock_guard<std::mutex> lock(putMutex_);
     lockBeginMs_.store(monotonicMillis(), std::memory_order_relaxed);
     const int64_t now = nowMillis();
-    bool stored = false;
-    for (int attempt = 0; attempt < 2 && !stored; ++attempt) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
       if (!writeFile_ || writeFile_->isFull()) {
         Status s;
         writeFile_ = files_.lastFileForWrite(0, s);
@@ -236,50 +251,44 @@ void CommitLog::putMessages(const std::vector<MessageToStore>& batch, bool waitS
       const int64_t pos = writeFile_->wrotePosition();
       const int64_t remaining = fileSize - pos;
       auto* base = reinterpret_cast<uint8_t*>(writeFile_->data());
+      const int64_t fileFrom = writeFile_->fileFromOffset();
       if (static_cast<int64_t>(total) + record::kEndOfFileMinFree > remaining) {
         // Does not fit: close this file with the blank marker and retry in a new one.
         (void)encodeBlankMarker(std::span<uint8_t>(base + pos, static_cast<size_t>(remaining)),
                                 static_cast<int32_t>(remaining));
         writeFile_->setWrotePosition(fileSize);
+        rolled = true;
         continue;
       }
-      int64_t queueOffset = advanceQueue ? queueOffsets_.next(first.topic, first.queueId) : 0;
-      int64_t at = pos;
-      result.wroteOffset = writeFile_->fileFromOffset() + pos;
+      int64_t dummy = 0;
+      int64_t& queueSlot = advanceQueue ? queueOffsets_.slot(first.topic, first.queueId) : dummy;
+      int64_t queueOffset = advanceQueue ? queueSlot : 0;
       result.logicsOffset = queueOffset;
-      bool ok = true;
-      for (const auto& m : batch) {
-        RecordPlacement placement{queueOffset, writeFile_->fileFromOffset() + at, now};
-        size_t len = recordLength(m);
-        size_t written = 0;
-        Status s = encodeRecord(m, placement,
-                                std::span<uint8_t>(base + at, static_cast<size_t>(len)), &written);
-        if (!s.ok()) {
-          RMQ_LOG(ERROR) << "encode record failed: " << s.message();
-          ok = false;
-          break;
-        }
-        at += static_cast<int64_t>(written);
+      size_t at = 0;
+      while (at < total) {
+        const auto len = static_cast<size_t>(loadI32(encoded.data() + at));
+        (void)patchRecordPlacement(std::span<uint8_t>(encoded.data() + at, len),
+                                   RecordPlacement{queueOffset, fileFrom + pos + int64_t(at), now});
+        at += len;
         if (advanceQueue) ++queueOffset;
       }
-      if (!ok) {
-        // Nothing was published: the wrote position is unchanged, the bytes will be overwritten.
-        result.status = PutMessageStatus::MESSAGE_ILLEGAL;
-        break;
-      }
-      writeFile_->setWrotePosition(at);
-      if (advanceQueue) {
-        queueOffsets_.advance(first.topic, first.queueId, static_cast<int64_t>(batch.size()));
-      }
+      std::memcpy(base + pos, encoded.data(), total);
+      writeFile_->setWrotePosition(pos + static_cast<int64_t>(total));
+      if (advanceQueue) queueSlot = queueOffset;
       result.status = PutMessageStatus::PUT_OK;
-      result.wroteBytes = static_cast<int32_t>(at - pos);
+      result.wroteOffset = fileFrom + pos;
+      result.wroteBytes = static_cast<int32_t>(total);
       result.storeTimestamp = now;
       result.msgNum = static_cast<int32_t>(batch.size());
       lastStoreTimestamp_.store(now, std::memory_order_relaxed);
-      stored = true;
+      wroteFrom = fileFrom + pos;
+      wroteTo = wroteFrom + static_cast<int64_t>(total);
+      break;
     }
     lockBeginMs_.store(0, std::memory_order_relaxed);
   }
+  if (encoded.size() > kEncodeBufferKeep) std::vector<uint8_t>().swap(encoded);
+  if (allocator_ && wroteTo > 0) allocator_->notifyWrote(wroteFrom, wroteTo, rolled);
   complete(result, waitStoreMsgOK, done);
 }
 

@@ -20,11 +20,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "store/allocate_mapped_file_service.h"
 #include "store/group_commit_service.h"
 #include "store/mapped_file_queue.h"
 #include "store/message_record.h"
@@ -33,23 +35,46 @@
 
 namespace rmq::store {
 
-// Queue offsets per "topic-queueId" (Java CommitLog.topicQueueTable).
+// Queue offsets per topic and queue (Java CommitLog.topicQueueTable, keyed "topic-queueId").
+// Lookups take the topic as a string_view: no key string is built per put.
+// Threading: guarded by the CommitLog put lock.
 class QueueOffsetTable {
  public:
-  int64_t next(std::string_view topic, int32_t queueId);  // current value (0 if absent)
-  void advance(std::string_view topic, int32_t queueId, int64_t by);
-  void set(std::string_view topic, int32_t queueId, int64_t value);
+  int64_t next(std::string_view topic, int32_t queueId) const;  // current value (0 if absent)
+  // The entry itself (created at 0): one lookup serves the read and the advance of a put.
+  int64_t& slot(std::string_view topic, int32_t queueId);
+  void advance(std::string_view topic, int32_t queueId, int64_t by) { slot(topic, queueId) += by; }
+  void set(std::string_view topic, int32_t queueId, int64_t value) { slot(topic, queueId) = value; }
   void remove(std::string_view topic, int32_t queueId);
   void clear() { table_.clear(); }
 
  private:
+  struct Key {
+    std::string topic;
+    int32_t queueId;
+  };
+  struct KeyView {
+    std::string_view topic;
+    int32_t queueId;
+  };
   struct Hash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+    size_t operator()(const KeyView& k) const {
+      return std::hash<std::string_view>()(k.topic) * 31 + static_cast<uint32_t>(k.queueId);
+    }
+    size_t operator()(const Key& k) const { return (*this)(KeyView{k.topic, k.queueId}); }
   };
-  std::string_view key(std::string_view topic, int32_t queueId);
-  std::string scratch_;
-  std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> table_;
+  struct Equal {
+    using is_transparent = void;
+    static KeyView view(const Key& k) { return {k.topic, k.queueId}; }
+    static KeyView view(const KeyView& k) { return k; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      KeyView x = view(a), y = view(b);
+      return x.queueId == y.queueId && x.topic == y.topic;
+    }
+  };
+  std::unordered_map<Key, int64_t, Hash, Equal> table_;
 };
 
 class CommitLog {
@@ -62,9 +87,13 @@ class CommitLog {
   void shutdown();  // final flush
 
   // Stores one message. `done` runs when the put is complete (see class comment).
-  void putMessage(const MessageToStore& msg, bool waitStoreMsgOK, PutCallback done);
+  void putMessage(const MessageToStore& msg, bool waitStoreMsgOK, PutCallback done) {
+    putMessages(std::span<const MessageToStore>(&msg, 1), waitStoreMsgOK, std::move(done));
+  }
   // Stores the messages of a batch contiguously in one file with consecutive queue offsets.
-  void putMessages(const std::vector<MessageToStore>& batch, bool waitStoreMsgOK, PutCallback done);
+  // The records are encoded (CRC included) into a per-thread buffer before the put lock; under
+  // it only the placement fields are patched and the bytes copied into the mapped file.
+  void putMessages(std::span<const MessageToStore> batch, bool waitStoreMsgOK, PutCallback done);
 
   // ---- reads ----
   int64_t minOffset() const;
@@ -117,6 +146,7 @@ class CommitLog {
   std::atomic<int64_t> flushedStoreTimestamp_{0};
   std::vector<uint8_t> blank_;
 
+  std::unique_ptr<AllocateMappedFileService> allocator_;
   std::unique_ptr<GroupCommitService> groupCommit_;
   std::thread flushThread_;
   std::mutex flushMutex_;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -119,6 +120,27 @@ Status MappedFile::destroy() {
 
 void MappedFile::adviseSequential() const {
   ::madvise(base_, static_cast<size_t>(fileSize_), MADV_SEQUENTIAL);
+}
+
+void MappedFile::adviseRandom() const {
+  ::madvise(base_, static_cast<size_t>(fileSize_), MADV_RANDOM);
+}
+
+void MappedFile::adviseNormal() const {
+  ::madvise(base_, static_cast<size_t>(fileSize_), MADV_NORMAL);
+}
+
+bool MappedFile::populate(int64_t from, int64_t to) const {
+#ifdef MADV_POPULATE_WRITE
+  from = std::max<int64_t>(0, from) / kPageSize * kPageSize;
+  to = std::min(fileSize_, (to + kPageSize - 1) / kPageSize * kPageSize);
+  if (to <= from) return true;
+  return ::madvise(base_ + from, static_cast<size_t>(to - from), MADV_POPULATE_WRITE) == 0;
+#else
+  (void)from;
+  (void)to;
+  return false;
+#endif
 }
 
 }  // namespace rmq::store

@@ -58,6 +58,15 @@ class MappedFile {
 
   // Advises the kernel about access: sequential reads of older segments, or drop them.
   void adviseSequential() const;
+  // Access advice for the file being appended to under SYNC_FLUSH: no readahead, so the page
+  // cache holds it in 4 KiB folios and a flush writes back only the pages it dirtied (large
+  // folios are written back whole: 26-231x write amplification measured, docs/PERFORMANCE.md).
+  void adviseRandom() const;
+  void adviseNormal() const;
+  // Maps [from, to) (file positions, rounded out to pages) writable ahead of the writer, so the
+  // copy under the put lock does not take the page faults. Contents are unchanged. Returns false
+  // when the kernel cannot do it (no MADV_POPULATE_WRITE, before Linux 5.14).
+  bool populate(int64_t from, int64_t to) const;
 
   static constexpr int64_t kPageSize = 4096;
 

@@ -109,20 +109,85 @@ MappedFilePtr MappedFileQueue::lastFileForWrite(int64_t startOffsetIfEmpty, Stat
     createOffset = files_.empty() ? startOffsetIfEmpty - (startOffsetIfEmpty % fileSize_)
                                   : files_.back()->fileFromOffset() + fileSize_;
   }
-  Status s = makeDirectories(directory_);
-  if (!s.ok()) {
-    status = s;
-    return nullptr;
+  std::lock_guard prep(prepareMutex_);
+  MappedFilePtr file;
+  if (prepared_ && prepared_->fileFromOffset() == createOffset) {
+    file = std::move(prepared_);
+    prepared_.reset();
+    status = Status::Ok();
+  } else {
+    dropPreparedLocked();
+    Status s = makeDirectories(directory_);
+    if (!s.ok()) {
+      status = s;
+      return nullptr;
+    }
+    file = MappedFile::open(directory_ + "/" + offsetToFileName(createOffset), createOffset,
+                            fileSize_, true, status);
+    if (!file) return nullptr;
   }
-  auto file = MappedFile::open(directory_ + "/" + offsetToFileName(createOffset), createOffset,
-                               fileSize_, true, status);
-  if (!file) return nullptr;
   // A file left behind with data (pre-allocated by Java, or after truncation) starts empty here.
   file->setWrotePosition(0);
   file->setFlushedPosition(0);
   std::unique_lock lock(mutex_);
   files_.push_back(file);
   return file;
+}
+
+MappedFilePtr MappedFileQueue::prepareNextFile(Status& status) {
+  int64_t nextOffset;
+  {
+    std::shared_lock lock(mutex_);
+    if (files_.empty()) {
+      status = Status::Ok();
+      return nullptr;
+    }
+    nextOffset = files_.back()->fileFromOffset() + fileSize_;
+  }
+  std::lock_guard prep(prepareMutex_);
+  if (prepared_ && prepared_->fileFromOffset() == nextOffset) {
+    status = Status::Ok();
+    return prepared_;
+  }
+  {
+    // The writer may have rolled meanwhile: then the next file is already in the list.
+    std::shared_lock lock(mutex_);
+    if (files_.back()->fileFromOffset() + fileSize_ != nextOffset) {
+      status = Status::Ok();
+      return nullptr;
+    }
+  }
+  dropPreparedLocked();
+  Status s = makeDirectories(directory_);
+  if (!s.ok()) {
+    status = s;
+    return nullptr;
+  }
+  auto file = MappedFile::open(directory_ + "/" + offsetToFileName(nextOffset), nextOffset,
+                               fileSize_, true, status);
+  if (!file) return nullptr;
+  file->setWrotePosition(0);
+  file->setFlushedPosition(0);
+  prepared_ = file;
+  return file;
+}
+
+MappedFilePtr MappedFileQueue::preparedFile() const {
+  std::lock_guard prep(prepareMutex_);
+  return prepared_;
+}
+
+void MappedFileQueue::dropPreparedFile() {
+  std::lock_guard prep(prepareMutex_);
+  dropPreparedLocked();
+}
+
+void MappedFileQueue::dropPreparedLocked() {
+  // A prepared file that no longer follows the last one (the log was truncated or emptied) must
+  // not stay on disk: a later load() would see a gap.
+  if (!prepared_) return;
+  (void)prepared_->destroy();
+  prepared_.reset();
 }
 
 int64_t MappedFileQueue::minOffset() const {
@@ -151,6 +216,10 @@ Status MappedFileQueue::flush(int leastPages, bool* flushedSomething) {
 }
 
 Status MappedFileQueue::truncateDirtyFiles(int64_t offset) {
+  {
+    std::lock_guard prep(prepareMutex_);
+    if (prepared_ && prepared_->fileFromOffset() > offset) dropPreparedLocked();
+  }
   std::unique_lock lock(mutex_);
   std::vector<MappedFilePtr> keep;
   for (auto& f : files_) {
@@ -173,6 +242,10 @@ Status MappedFileQueue::truncateDirtyFiles(int64_t offset) {
 }
 
 Status MappedFileQueue::deleteLastFile() {
+  {
+    std::lock_guard prep(prepareMutex_);
+    dropPreparedLocked();
+  }
   std::unique_lock lock(mutex_);
   if (files_.empty()) return Status::Ok();
   RMQ_LOG(INFO) << "delete last file " << files_.back()->path();
@@ -183,6 +256,10 @@ Status MappedFileQueue::deleteLastFile() {
 }
 
 Status MappedFileQueue::destroyAll() {
+  {
+    std::lock_guard prep(prepareMutex_);
+    dropPreparedLocked();
+  }
   std::unique_lock lock(mutex_);
   for (auto& f : files_) {
     Status s = f->destroy();

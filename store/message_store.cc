@@ -245,7 +245,10 @@ void MessageStore::shutdown() {
   if (!running_.exchange(false)) return;
   const bool caughtUp = waitForReputCatchUp(5000);
   stopReput_ = true;
-  reputCv_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(reputMutex_);
+    reputCv_.notify_all();
+  }
   if (reputThread_.joinable()) reputThread_.join();
   commitLog_->shutdown();
   {
@@ -357,15 +360,32 @@ bool MessageStore::reputOnce() {
 void MessageStore::reputLoop() {
   while (!stopReput_) {
     if (reputOnce()) continue;
-    std::unique_lock<std::mutex> lock(reputMutex_);
+    // Announce the sleep, then look once more: a put that published before it could see the
+    // announcement is found here; one that publishes after it sees it and signals.
     reputWaiting_.store(true);
-    reputCv_.wait_for(lock, std::chrono::milliseconds(1));
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (reputOnce()) {
+      reputWaiting_.store(false);
+      continue;
+    }
+    {
+      std::unique_lock<std::mutex> lock(reputMutex_);
+      // The timeout is only a safety net: every append path signals.
+      reputCv_.wait_for(lock, std::chrono::milliseconds(100),
+                        [this] { return reputSignaled_.load() || stopReput_.load(); });
+    }
+    reputSignaled_.store(false);
     reputWaiting_.store(false);
   }
 }
 
 void MessageStore::wakeReput() {
-  if (reputWaiting_.load(std::memory_order_relaxed)) reputCv_.notify_one();
+  // Pairs with the fence in reputLoop (store-load ordering on both sides).
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (!reputWaiting_.load(std::memory_order_relaxed)) return;
+  if (reputSignaled_.exchange(true)) return;
+  std::lock_guard<std::mutex> lock(reputMutex_);
+  reputCv_.notify_one();
 }
 
 bool MessageStore::waitForReputCatchUp(int64_t timeoutMillis) {
@@ -420,7 +440,7 @@ void MessageStore::flushConsumeQueueLoop() {
 // ---- writes ----
 
 namespace {
-bool waitPropertyOf(const std::vector<MessageToStore>& batch) {
+bool waitPropertyOf(std::span<const MessageToStore> batch) {
   if (batch.empty()) return true;
   auto w = findProperty(batch.front().properties, property::kWaitStoreMsgOk);
   return !w || parseJavaBoolean(*w);
@@ -428,20 +448,19 @@ bool waitPropertyOf(const std::vector<MessageToStore>& batch) {
 }  // namespace
 
 void MessageStore::putMessage(const MessageToStore& msg, PutCallback done) {
-  std::vector<MessageToStore> one{msg};
+  std::span<const MessageToStore> one(&msg, 1);
   putMessages(one, waitPropertyOf(one), std::move(done));
 }
 
 void MessageStore::putMessage(const MessageToStore& msg, bool waitStoreMsgOK, PutCallback done) {
-  std::vector<MessageToStore> one{msg};
-  putMessages(one, waitStoreMsgOK, std::move(done));
+  putMessages(std::span<const MessageToStore>(&msg, 1), waitStoreMsgOK, std::move(done));
 }
 
-void MessageStore::putMessages(const std::vector<MessageToStore>& batch, PutCallback done) {
+void MessageStore::putMessages(std::span<const MessageToStore> batch, PutCallback done) {
   putMessages(batch, waitPropertyOf(batch), std::move(done));
 }
 
-void MessageStore::putMessages(const std::vector<MessageToStore>& batch, bool waitStoreMsgOK,
+void MessageStore::putMessages(std::span<const MessageToStore> batch, bool waitStoreMsgOK,
                                PutCallback done) {
   if (config_.brokerRole == BrokerRole::SLAVE || diskFull_.load() || !running_.load()) {
     PutMessageResult r;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -105,8 +106,8 @@ class MessageStore {
   // true); the broker strips WAIT from stored single messages, so it is passed separately.
   void putMessage(const MessageToStore& msg, PutCallback done);
   void putMessage(const MessageToStore& msg, bool waitStoreMsgOK, PutCallback done);
-  void putMessages(const std::vector<MessageToStore>& batch, PutCallback done);
-  void putMessages(const std::vector<MessageToStore>& batch, bool waitStoreMsgOK, PutCallback done);
+  void putMessages(std::span<const MessageToStore> batch, PutCallback done);
+  void putMessages(std::span<const MessageToStore> batch, bool waitStoreMsgOK, PutCallback done);
   // Disk-space guard: writes are refused while the disk is over the warning ratio.
   bool isDiskFull() const { return diskFull_.load(); }
   void setDiskFull(bool full) { diskFull_.store(full); }
@@ -174,7 +175,10 @@ class MessageStore {
   std::thread reputThread_;
   std::mutex reputMutex_;
   std::condition_variable reputCv_;
+  // The dispatcher is about to sleep / has been signalled since: puts notify only in between,
+  // so a busy dispatcher costs them one load and a sleeping one gets one notify per sleep.
   std::atomic<bool> reputWaiting_{false};
+  std::atomic<bool> reputSignaled_{false};
   std::atomic<bool> stopReput_{false};
   ArrivalListener arrivalListener_;
 

@@ -1,0 +1,131 @@
+// The next CommitLog file made ahead of the writer, the warm-ahead window, and the queue offset
+// table: what the writer takes, what recovery and shutdown must not leave behind.
+#include "store/allocate_mapped_file_service.h"
+
+#include <gtest/gtest.h>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "store/commit_log.h"
+#include "store/mapped_file_queue.h"
+
+namespace rmq::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class AllocateMappedFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/allocatetestXXXXXX";
+    dir_ = mkdtemp(tmpl);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  size_t filesOnDisk() const {
+    size_t n = 0;
+    for (const auto& e : fs::directory_iterator(dir_)) n += e.is_regular_file() ? 1 : 0;
+    return n;
+  }
+  // Resident pages of [from, to) of a mapping.
+  static size_t residentPages(const MappedFile& f, int64_t from, int64_t to) {
+    std::vector<unsigned char> vec(static_cast<size_t>((to - from) / MappedFile::kPageSize));
+    EXPECT_EQ(::mincore(f.data() + from, static_cast<size_t>(to - from), vec.data()), 0);
+    size_t n = 0;
+    for (unsigned char c : vec) n += c & 1;
+    return n;
+  }
+  std::string dir_;
+};
+
+constexpr int64_t kFileSize = 1 << 20;
+
+TEST_F(AllocateMappedFileTest, WriterTakesThePreparedFile) {
+  MappedFileQueue q(dir_, kFileSize);
+  Status s;
+  Status none;
+  EXPECT_EQ(q.prepareNextFile(none), nullptr);  // empty queue: nothing to follow
+  EXPECT_TRUE(none.ok());
+  auto first = q.lastFileForWrite(0, s);
+  ASSERT_TRUE(first) << s.message();
+  auto next = q.prepareNextFile(s);
+  ASSERT_TRUE(next) << s.message();
+  EXPECT_EQ(next->fileFromOffset(), kFileSize);
+  EXPECT_EQ(q.prepareNextFile(s), next);  // idempotent
+  EXPECT_EQ(q.fileCount(), 1u);           // not part of the log until taken
+  EXPECT_EQ(q.maxOffset(), 0);
+  EXPECT_EQ(filesOnDisk(), 2u);
+
+  first->setWrotePosition(kFileSize);
+  auto taken = q.lastFileForWrite(0, s);
+  EXPECT_EQ(taken, next);
+  EXPECT_EQ(q.preparedFile(), nullptr);
+  EXPECT_EQ(q.fileCount(), 2u);
+  EXPECT_EQ(taken->wrotePosition(), 0);
+}
+
+TEST_F(AllocateMappedFileTest, TruncationAndShutdownDeleteThePreparedFile) {
+  Status s;
+  {
+    MappedFileQueue q(dir_, kFileSize);
+    auto first = q.lastFileForWrite(0, s);
+    first->setWrotePosition(kFileSize);
+    ASSERT_TRUE(q.lastFileForWrite(0, s));
+    ASSERT_TRUE(q.prepareNextFile(s));  // file 3 on disk
+    EXPECT_EQ(filesOnDisk(), 3u);
+    // Truncating into the first file removes the second and the prepared third: a later load
+    // must not see a gap.
+    ASSERT_TRUE(q.truncateDirtyFiles(100).ok());
+    EXPECT_EQ(filesOnDisk(), 1u);
+    ASSERT_TRUE(q.prepareNextFile(s));
+    EXPECT_EQ(filesOnDisk(), 2u);
+    q.dropPreparedFile();
+    EXPECT_EQ(filesOnDisk(), 1u);
+  }
+  MappedFileQueue reloaded(dir_, kFileSize);
+  EXPECT_TRUE(reloaded.load().ok());
+  EXPECT_EQ(reloaded.fileCount(), 1u);
+}
+
+TEST_F(AllocateMappedFileTest, ServicePreparesAndWarmsAheadOfTheWriter) {
+  MappedFileQueue q(dir_, kFileSize);
+  Status s;
+  auto first = q.lastFileForWrite(0, s);
+  ASSERT_TRUE(first);
+  first->setWrotePosition(kFileSize - 64 * 1024);
+  const int64_t ahead = 256 * 1024;
+  AllocateMappedFileService service(q, ahead, true);
+  service.prepareOnce();
+  auto next = q.preparedFile();
+  ASSERT_TRUE(next);
+  // The window runs over the end of the first file into the prepared one.
+  EXPECT_EQ(residentPages(*first, kFileSize - 64 * 1024, kFileSize), 16u);
+  EXPECT_EQ(residentPages(*next, 0, 192 * 1024), 48u);
+  EXPECT_EQ(residentPages(*next, 512 * 1024, kFileSize), 0u);  // not beyond the window
+  // The warm-up only faults pages in: the file is still all zeros.
+  for (int64_t i = 0; i < kFileSize; i += 4096) ASSERT_EQ(next->data()[i], 0);
+  service.shutdown();
+}
+
+TEST(QueueOffsetTableTest, KeysByTopicAndQueue) {
+  QueueOffsetTable t;
+  EXPECT_EQ(t.next("T", 0), 0);
+  t.advance("T", 0, 3);
+  t.advance("T", 1, 1);
+  t.set("T-1", 0, 7);  // a topic that looks like "topic-queueId" is still its own key
+  EXPECT_EQ(t.next("T", 0), 3);
+  EXPECT_EQ(t.next("T", 1), 1);
+  EXPECT_EQ(t.next("T-1", 0), 7);
+  int64_t& slot = t.slot("U", 2);
+  EXPECT_EQ(slot, 0);
+  slot = 5;
+  EXPECT_EQ(t.next("U", 2), 5);
+  t.remove("T", 0);
+  EXPECT_EQ(t.next("T", 0), 0);
+  EXPECT_EQ(t.next("T", 1), 1);
+}
+
+}  // namespace
+}  // namespace rmq::store
