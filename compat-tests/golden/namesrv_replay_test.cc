@@ -23,8 +23,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -361,17 +359,16 @@ class CaptureReplay {
 
   void run() {
     sum_.capture = cf_.name;
-    char tmpl[] = "/tmp/rmq-ns-replay-XXXXXX";
-    if (::mkdtemp(tmpl) == nullptr) {
-      fail(cf_.name, "setup", std::string("mkdtemp: ") + std::strerror(errno), "-");
+    dir_ = std::make_unique<TempDir>("rmq-ns-replay-");
+    if (!dir_->ok()) {
+      fail(cf_.name, "setup", dir_->error(), "-");
       return;
     }
-    dir_ = tmpl;
     namesrv::NamesrvConfig cfg = namesrv::NamesrvConfig::defaults();
     cfg.listenAddress = "127.0.0.1";
     cfg.listenPort = 0;
-    cfg.kvConfigPath = (dir_ / "kvConfig.json").string();
-    cfg.configStorePath = (dir_ / "namesrv.properties").string();
+    cfg.kvConfigPath = (dir_->path() / "kvConfig.json").string();
+    cfg.configStorePath = (dir_->path() / "namesrv.properties").string();
     controller_ = std::make_unique<namesrv::NamesrvController>(cfg);
     if (Status s = controller_->start(); !s.ok()) {
       fail(cf_.name, "setup", "NamesrvController::start: " + s.message(), "-");
@@ -393,8 +390,7 @@ class CaptureReplay {
     conns_.clear();
     if (controller_) controller_->shutdown();
     controller_.reset();
-    std::error_code ec;
-    if (!dir_.empty()) fs::remove_all(dir_, ec);
+    dir_.reset();
   }
 
   RawConnection* conn(const std::string& id) {
@@ -564,23 +560,16 @@ class CaptureReplay {
     std::vector<Diff> diffs;
     std::vector<std::string> notes;
     compareResponse(request, ours, java, *recorded.header, diffs, notes);
-    for (const std::string& n : notes) ++sum_.allowed[n];
-    for (const Diff& d : diffs) {
-      if (const AllowedDifference* a =
-              findAllowed(allowedDifferences(), cf_.name, recorded.line, d.field)) {
-        ++sum_.allowed[d.field + ": " + a->reason];
-        continue;
-      }
-      fail(recorded.where() + " (" + request.codeName + " request at line " +
-               std::to_string(request.line) + ")",
-           d.field, d.ours, d.java);
+    for (const Diff& d : settleDifferences(allowedDifferences(), cf_.name, recorded.line,
+                                           std::move(diffs), notes, sum_.allowed)) {
+      fail(responseWhere(request, recorded), d.field, d.ours, d.java);
     }
   }
 
   const CaptureFile& cf_;
   CaptureCache& cache_;
   Summary& sum_;
-  fs::path dir_;
+  std::unique_ptr<TempDir> dir_;  // the name server's files; goes after the controller
   std::unique_ptr<namesrv::NamesrvController> controller_;
   std::map<std::string, std::unique_ptr<RawConnection>> conns_;
   std::map<std::string, std::map<int32_t, std::string>> onewayOpaques_;  // opaque -> file:line
@@ -598,13 +587,7 @@ void printSummary(const Summary& s) {
             << s.recordedResponses << " recorded responses compared (" << s.identical
             << " frames byte-identical), " << s.failures << " failing\n";
   std::cout << "             state before the capture: " << s.state << "\n";
-  if (s.allowed.empty()) {
-    std::cout << "             differences allowed: none\n";
-  } else {
-    for (const auto& [reason, n] : s.allowed) {
-      std::cout << "             allowed " << n << " x " << reason << "\n";
-    }
-  }
+  printAllowed(s.allowed);
   for (const std::string& k : s.skipped) std::cout << "             not compared: " << k << "\n";
 }
 
@@ -613,8 +596,7 @@ TEST(NamesrvGoldenReplay, EveryRecordedNameServerRequestIsAnsweredAsJavaDid) {
   const fs::path dir = capturesDir(loc);
   std::vector<fs::path> files = listCaptureFiles(dir);
   if (files.empty()) {
-    GTEST_SKIP() << "no capture data: no *.jsonl in " << dir.string() << " (" << loc.how
-                 << "); set RMQ_COMPAT_DATA to the directory holding captures/";
+    GTEST_SKIP() << noCaptureDataMessage(dir / "*.jsonl", loc);
   }
   LogLevelGuard quiet(log::Level::WARN);
   CaptureCache cache(dir);

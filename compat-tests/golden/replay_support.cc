@@ -12,7 +12,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <iterator>
 
 #include "common/json.h"
@@ -147,6 +149,69 @@ Status decodeOwned(std::string bytes, DecodedFrame& out) {
   return remoting::decodeCommand(out.view, out.cmd);
 }
 
+// =============================================================================================
+// The environment of the server under test
+
+namespace {
+
+sockaddr_in loopback(uint16_t port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  return a;
+}
+
+}  // namespace
+
+bool loopbackPortFree(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  int one = 1;
+  // SO_REUSEADDR as the server sets it: a port held only by TIME_WAIT sockets counts as free.
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in a = loopback(port);
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+uint16_t freeLoopbackPort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in a = loopback(0);
+  uint16_t port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+TempDir::TempDir(std::string_view prefix) {
+  std::string tmpl = "/tmp/" + std::string(prefix) + "XXXXXX";
+  if (::mkdtemp(tmpl.data()) == nullptr) {
+    error_ = std::string("mkdtemp: ") + std::strerror(errno);
+    return;
+  }
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  if (!path_.empty()) fs::remove_all(path_, ec);
+}
+
+std::string noCaptureDataMessage(const fs::path& file, const CompatDataLocation& loc) {
+  return "no capture data: " + file.string() + " (" + loc.how +
+         "); set RMQ_COMPAT_DATA to the directory holding captures/";
+}
+
+// =============================================================================================
+// Captures and differences
+
 const CaptureFile* CaptureCache::get(const std::string& name, std::string& error) {
   auto it = files_.find(name);
   if (it != files_.end()) return it->second.get();
@@ -194,6 +259,34 @@ const AllowedDifference* findAllowed(std::span<const AllowedDifference> allowed,
     if (globMatch(a.field, field)) return &a;
   }
   return nullptr;
+}
+
+std::vector<Diff> settleDifferences(std::span<const AllowedDifference> allowed,
+                                    const std::string& capture, size_t line,
+                                    std::vector<Diff> diffs, const std::vector<std::string>& notes,
+                                    std::map<std::string, size_t>& allowedCounts) {
+  for (const std::string& n : notes) ++allowedCounts[n];
+  std::vector<Diff> rest;
+  for (Diff& d : diffs) {
+    if (const AllowedDifference* a = findAllowed(allowed, capture, line, d.field)) {
+      ++allowedCounts[d.field + ": " + a->reason];
+      continue;
+    }
+    rest.push_back(std::move(d));
+  }
+  return rest;
+}
+
+std::string responseWhere(const CaptureFrame& request, const CaptureFrame& recorded) {
+  return recorded.where() + " (" + request.codeName + " request at line " +
+         std::to_string(request.line) + ")";
+}
+
+void printAllowed(const std::map<std::string, size_t>& allowedCounts) {
+  if (allowedCounts.empty()) std::cout << "             differences allowed: none\n";
+  for (const auto& [reason, n] : allowedCounts) {
+    std::cout << "             allowed " << n << " x " << reason << "\n";
+  }
 }
 
 // =============================================================================================

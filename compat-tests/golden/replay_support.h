@@ -1,8 +1,10 @@
-// What the golden replay tests share (namesrv_replay_test.cc, broker_replay_test.cc): a raw
+// What the golden replay tests share (namesrv_replay_test.cc, the broker_replay_* files): a raw
 // blocking client socket that re-sends recorded frames byte for byte and reads whole frames back,
-// a cache of loaded captures, and the field-by-field comparison of one of our responses with the
-// recorded Java response (header fields, and JSON bodies structurally plus byte for byte after
-// sorting the parts Java emits in HashMap/HashSet order).
+// loopback port helpers, a temporary directory for the server under test, a cache of loaded
+// captures, the field-by-field comparison of one of our responses with the recorded Java
+// response (header fields, and JSON bodies structurally plus byte for byte after sorting the
+// parts Java emits in HashMap/HashSet order), the sorting of differences into allowed and
+// failing ones, and the summary lines both tests print.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -67,6 +70,34 @@ struct DecodedFrame {
 
 Status decodeOwned(std::string bytes, DecodedFrame& out);
 
+// ---- the environment of the server under test ----
+
+// Whether 127.0.0.1:port can be bound now (a recorded port is reused only when it is free).
+bool loopbackPortFree(uint16_t port);
+// A loopback port that was free a moment ago (0 if none could be found).
+uint16_t freeLoopbackPort();
+
+// A fresh directory /tmp/<prefix>XXXXXX, removed with its contents when the object goes.
+class TempDir {
+ public:
+  explicit TempDir(std::string_view prefix);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  bool ok() const { return !path_.empty(); }
+  const std::filesystem::path& path() const { return path_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::filesystem::path path_;
+  std::string error_;
+};
+
+// Why a test that needs `file` (a capture or the captures directory) is skipped when it is
+// absent: names the path, how it was located and the variable that overrides it.
+std::string noCaptureDataMessage(const std::filesystem::path& file, const CompatDataLocation& loc);
+
 // ---- loaded captures ----
 
 class CaptureCache {
@@ -105,6 +136,19 @@ struct AllowedDifference {
 const AllowedDifference* findAllowed(std::span<const AllowedDifference> allowed,
                                      const std::string& capture, size_t line,
                                      const std::string& field);
+
+// Counts the tolerated `notes` and the `diffs` that `allowed` accepts for (capture, line) into
+// `allowedCounts` (key: the note, or "field: reason") and returns the differences that remain.
+std::vector<Diff> settleDifferences(std::span<const AllowedDifference> allowed,
+                                    const std::string& capture, size_t line,
+                                    std::vector<Diff> diffs, const std::vector<std::string>& notes,
+                                    std::map<std::string, size_t>& allowedCounts);
+
+// "file:line (CODE_NAME request at line N)": where a failing response is.
+std::string responseWhere(const CaptureFrame& request, const CaptureFrame& recorded);
+
+// The summary lines of the allowed differences ("differences allowed: none" or one line each).
+void printAllowed(const std::map<std::string, size_t>& allowedCounts);
 
 // ---- JSON bodies ----
 

@@ -1,0 +1,130 @@
+#include "compat-tests/golden/broker_replay_broker.h"
+
+#include <future>
+#include <string_view>
+
+#include "common/properties.h"
+#include "common/time_util.h"
+#include "store/message_record.h"
+#include "store/store_format.h"
+
+namespace rmq::compat::brokerreplay {
+
+Status ReplayBroker::start(uint16_t preferredPort) {
+  Status last;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const uint16_t port =
+        attempt == 0 && loopbackPortFree(preferredPort) ? preferredPort : freeLoopbackPort();
+    last = startOnce(port);
+    if (last.ok()) return last;
+    stop();
+  }
+  return last;
+}
+
+Status ReplayBroker::startOnce(uint16_t port) {
+  dir_ = std::make_unique<TempDir>("rmq-broker-replay-");
+  if (!dir_->ok()) return Status::Error(dir_->error());
+  const auto& dir = dir_->path();
+  broker::BrokerConfiguration conf = broker::BrokerConfiguration::defaults();
+  Properties p;
+  // The capture broker's broker.conf (captures README.md) ...
+  p.set("brokerClusterName", "CaptureCluster");
+  p.set("brokerName", "broker-cap");
+  p.set("brokerId", "0");
+  p.set("brokerRole", "ASYNC_MASTER");
+  p.set("flushDiskType", "ASYNC_FLUSH");
+  p.set("brokerIP1", "127.0.0.1");
+  p.set("brokerIP2", "127.0.0.1");
+  p.set("listenPort", std::to_string(port));
+  p.set("autoCreateTopicEnable", "true");
+  p.set("autoCreateSubscriptionGroup", "true");
+  p.set("enablePropertyFilter", "true");
+  p.set("transactionCheckInterval", "5000");
+  // ... the replay clock (broker_replay_time.h) ...
+  p.set("messageDelayLevel", kScaledDelayLevels);
+  // ... and a small temporary store (file sizes are not observable at these volumes: the
+  // captures' commit log stays below 256 KiB, no queue gets near 30000 units).
+  p.set("storePathRootDir", dir.string());
+  p.set("storePathCommitLog", (dir / "commitlog").string());
+  p.set("mappedFileSizeCommitLog", std::to_string(16 * 1024 * 1024));
+  p.set("mappedFileSizeConsumeQueue", std::to_string(30000 * 20));
+  p.set("maxHashSlotNum", "50000");
+  p.set("maxIndexNum", "200000");
+  if (Status s = conf.apply(p); !s.ok()) return Status::Error("broker config: " + s.message());
+  conf.broker.listenAddress = "127.0.0.1";
+  conf.broker.vipChannelEnable = false;
+  conf.broker.namesrvAddr.clear();
+  controller_ = std::make_unique<broker::BrokerController>(conf);
+  Status s = controller_->initialize();
+  if (s.ok()) s = controller_->start();
+  if (!s.ok()) return Status::Error("BrokerController start: " + s.message());
+  port_ = controller_->port();
+  return Status::Ok();
+}
+
+void ReplayBroker::stop() {
+  if (controller_) controller_->shutdown();
+  controller_.reset();
+  dir_.reset();
+}
+
+store::HostAddress ReplayBroker::storeHost() const {
+  return *store::parseHostAddress("127.0.0.1:" + std::to_string(port_));
+}
+
+std::optional<std::pair<TimeMap::Place, int64_t>> ReplayBroker::recordAt(int64_t offset) {
+  if (offset < 0 || offset >= store().maxPhyOffset()) return std::nullopt;
+  store::MappedRegion r = store().lookMessageByOffset(offset);
+  if (!r.valid()) return std::nullopt;
+  store::DecodedRecord rec;
+  auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(r.data),
+                                        static_cast<size_t>(r.size));
+  if (!store::decodeRecord(bytes, rec, store::DecodeOptions{false, true}).ok() ||
+      rec.kind != store::RecordKind::kMessage || rec.topic == kPaddingTopic) {
+    return std::nullopt;
+  }
+  return std::make_pair(TimeMap::Place{std::string(rec.topic), rec.queueId, rec.queueOffset},
+                        rec.storeTimestamp);
+}
+
+std::optional<Diff> ReplayBroker::pad(int64_t target, size_t& paddedBytes) {
+  if (target < 0) {
+    return Diff{"commit log padding", "-",
+                "no recorded msgId or pulled record to learn Java's commit log offset from"};
+  }
+  int64_t now = store().maxPhyOffset();
+  if (now > target) {
+    return Diff{"commit log offset before the send", std::to_string(now),
+                std::to_string(target) + " (ours is ahead)"};
+  }
+  const store::HostAddress host = storeHost();
+  while (now < target) {
+    store::MessageToStore m;
+    m.topic = kPaddingTopic;
+    m.queueId = 0;
+    m.bornTimestamp = nowMillis();
+    m.bornHost = host;
+    m.storeHost = host;
+    const int64_t base = static_cast<int64_t>(store::recordLength(m));
+    const int64_t left = target - now;
+    int64_t len = left > 2 * 1024 * 1024 ? 1024 * 1024 : left;
+    if (len < base) {
+      return Diff{"commit log padding", std::to_string(left) + " bytes left",
+                  "at least " + std::to_string(base) + " (one filler record)"};
+    }
+    std::string body(static_cast<size_t>(len - base), 'p');
+    m.body = store::asBytes(body);
+    std::promise<store::PutMessageResult> done;
+    store().putMessage(m, [&done](const store::PutMessageResult& r) { done.set_value(r); });
+    store::PutMessageResult r = done.get_future().get();
+    if (!r.ok()) {
+      return Diff{"commit log padding", store::putMessageStatusName(r.status), "PUT_OK"};
+    }
+    paddedBytes += static_cast<size_t>(len);
+    now = store().maxPhyOffset();
+  }
+  return std::nullopt;
+}
+
+}  // namespace rmq::compat::brokerreplay
