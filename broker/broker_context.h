@@ -14,6 +14,8 @@
 #include "broker/client/queue_lock_manager.h"
 #include "broker/filter/sql92_message_filter.h"
 #include "broker/offset/consumer_offset_manager.h"
+#include "broker/stats/broker_stats.h"
+#include "broker/stats/broker_stats_manager.h"
 #include "broker/stats/tps_sampler.h"
 #include "broker/subscription/subscription_group_manager.h"
 #include "broker/topic/topic_config_manager.h"
@@ -53,11 +55,19 @@ struct BrokerContext {
 
   Sql92FilterCache sql92Filters;
 
-  // Statistics: plain counters, relaxed atomics (free on the hot path).
+  // Statistics: plain counters, relaxed atomics (free on the hot path), the store-level figures
+  // of Java's StoreStatsService: messages put and transferred, pulls that found / missed.
   std::atomic<int64_t> msgPutTotal{0};
   std::atomic<int64_t> msgGetTotal{0};
+  std::atomic<int64_t> getFoundTimes{0};
+  std::atomic<int64_t> getMissTimes{0};
   TpsSampler putTps;  // sampled every second by the periodic thread
   TpsSampler getTps;
+  TpsSampler getFoundTps;
+  TpsSampler getMissTps;
+  BrokerStats brokerStats;  // totals at the last two midnights
+  // Per-topic / per-group items (VIEW_BROKER_STATS_DATA, consumeTps); its own sampling thread.
+  BrokerStatsManager brokerStatsManager{config.brokerClusterName, config.enableDetailStat};
 
   bool isSlave() const { return conf.store.brokerRole == store::BrokerRole::SLAVE; }
   bool brokerReadable() const { return (config.brokerPermission & 4) != 0; }

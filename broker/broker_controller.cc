@@ -130,6 +130,7 @@ Status BrokerController::start() {
     }
   }
   holds_->start();
+  ctx_->brokerStatsManager.start();
   if (conf_.store.brokerRole != store::BrokerRole::SLAVE) {
     schedule_->start();
     transactions_->start();
@@ -194,6 +195,7 @@ void BrokerController::periodicLoop() {
   int64_t nextOffsets = monotonicMillis() + 10000;
   int64_t nextScan = monotonicMillis() + 10000;
   int64_t nextSample = monotonicMillis();
+  int64_t nextMorning = BrokerStats::nextMorningMillis(nowMillis());  // wall clock: local midnight
   std::unique_lock<std::mutex> lock(periodicMutex_);
   while (!stopping_) {
     periodicCv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
@@ -204,6 +206,13 @@ void BrokerController::periodicLoop() {
       nextSample = now + 1000;
       ctx_->putTps.sample(now, ctx_->msgPutTotal.load(std::memory_order_relaxed));
       ctx_->getTps.sample(now, ctx_->msgGetTotal.load(std::memory_order_relaxed));
+      ctx_->getFoundTps.sample(now, ctx_->getFoundTimes.load(std::memory_order_relaxed));
+      ctx_->getMissTps.sample(now, ctx_->getMissTimes.load(std::memory_order_relaxed));
+    }
+    if (nowMillis() >= nextMorning) {
+      nextMorning = BrokerStats::nextMorningMillis(nowMillis());
+      ctx_->brokerStats.record(ctx_->msgPutTotal.load(std::memory_order_relaxed),
+                               ctx_->msgGetTotal.load(std::memory_order_relaxed));
     }
     if (now >= nextOffsets) {
       nextOffsets = now + conf_.broker.flushConsumerOffsetInterval;
@@ -240,6 +249,7 @@ void BrokerController::shutdown() {
   }
   periodicCv_.notify_all();
   if (periodic_.joinable()) periodic_.join();
+  ctx_->brokerStatsManager.shutdown();
   holds_->shutdown();
   if (server_) server_->stop();
   if (vipServer_) vipServer_->stop();

@@ -32,6 +32,7 @@ class BrokerController {
   BrokerConfiguration& configuration() { return conf_; }
   store::MessageStore& messageStore() { return *store_; }
   TransactionalMessageService& transactions() { return *transactions_; }
+  BrokerContext& context() { return *ctx_; }  // after initialize()
   void registerBrokerAll(bool oneway);
 
  private:

@@ -86,20 +86,20 @@ void getRuntimeInfo(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx
   auto& store = ctx.store;
   t["brokerVersion"] = std::to_string(mqversion::CURRENT);
   t["brokerVersionDesc"] = mqversion::CURRENT_DESC;
-  const std::string putTotal = std::to_string(ctx.msgPutTotal.load());
-  const std::string getTotal = std::to_string(ctx.msgGetTotal.load());
-  t["msgPutTotalYesterdayMorning"] = "0";
-  t["msgPutTotalTodayMorning"] = "0";
-  t["msgPutTotalTodayNow"] = putTotal;
-  t["msgGetTotalYesterdayMorning"] = "0";
-  t["msgGetTotalTodayMorning"] = "0";
-  t["msgGetTotalTodayNow"] = getTotal;
-  // Java leaves a window empty until it has that many seconds of samples ("0.0 4.8 ").
+  const BrokerStats& bs = ctx.brokerStats;
+  t["msgPutTotalYesterdayMorning"] = std::to_string(bs.msgPutTotalYesterdayMorning());
+  t["msgPutTotalTodayMorning"] = std::to_string(bs.msgPutTotalTodayMorning());
+  t["msgPutTotalTodayNow"] = std::to_string(ctx.msgPutTotal.load());
+  t["msgGetTotalYesterdayMorning"] = std::to_string(bs.msgGetTotalYesterdayMorning());
+  t["msgGetTotalTodayMorning"] = std::to_string(bs.msgGetTotalTodayMorning());
+  t["msgGetTotalTodayNow"] = std::to_string(ctx.msgGetTotal.load());
+  // Java leaves a window empty until it has that many seconds of samples ("0.0 4.8 "), except
+  // getTotalTps, the found + miss sum, which writes 0.0 there.
   t["putTps"] = ctx.putTps.text();
   t["getTransferedTps"] = ctx.getTps.text();
-  t["getFoundTps"] = ctx.getTps.text();
-  t["getMissTps"] = "0.0 0.0 0.0";
-  t["getTotalTps"] = ctx.getTps.text();
+  t["getFoundTps"] = ctx.getFoundTps.text();
+  t["getMissTps"] = ctx.getMissTps.text();
+  t["getTotalTps"] = TpsSampler::sumText(ctx.getFoundTps, ctx.getMissTps);
   t["sendThreadPoolQueueSize"] = "0";
   t["sendThreadPoolQueueCapacity"] = std::to_string(ctx.config.sendThreadPoolQueueCapacity);
   t["sendThreadPoolQueueHeadWaitTimeMills"] = "0";

@@ -90,6 +90,7 @@ void deleteGroup(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
   const bool removeOffset =
       r.ext.getBool("removeOffset").value_or(false) || r.ext.getBool("cleanOffset").value_or(false);
   if (removeOffset) ctx.offsets.removeGroup(*group);
+  if (ctx.config.autoDeleteUnusedStats) ctx.brokerStatsManager.onGroupDeleted(*group);
   rctx.reply(RemotingCommand::createResponse(r, rc::SUCCESS));
 }
 

@@ -3,6 +3,7 @@
 // broker-requests.md 9.4 and 9.7.
 #include <set>
 
+#include "broker/handlers/consume_stats.h"
 #include "broker/handlers/handlers.h"
 #include "broker/topic/topic_validator.h"
 #include "common/json.h"
@@ -92,7 +93,11 @@ void queryConsumeQueue(BrokerContext& ctx, RemotingCommand& r, RequestContext& r
   rctx.reply(std::move(resp));
 }
 
+// Java: every subscription group, the topics it has offsets on, one ConsumeStats per topic
+// over the write queues with that topic's consumeTps; isOrder keeps only order topics.
 void brokerConsumeStats(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  auto isOrderField = requiredField(r, rctx, "isOrder");
+  if (!isOrderField) return;
   const bool isOrder = r.ext.getBool("isOrder").value_or(false);
   int64_t totalDiff = 0;
   std::string body;
@@ -100,25 +105,17 @@ void brokerConsumeStats(BrokerContext& ctx, RemotingCommand& r, RequestContext& 
   w.beginObject().member("brokerAddr", ctx.config.brokerAddr());
   w.key("consumeStatsList").beginArray();
   std::set<std::string> groups;
-  for (const auto& g : ctx.consumers.allGroups()) groups.insert(g);
+  for (const auto& sg : ctx.groups.all()) groups.insert(sg.groupName);
   for (const auto& g : groups) {
-    std::set<std::string> topicsOfGroup = ctx.offsets.topicsOfGroup(g);
-    if (auto online = ctx.consumers.group(g)) {
-      for (const auto& [t, sd] : online->subscriptions) topicsOfGroup.insert(t);
-    }
     w.beginObject().key(g).beginArray();
-    for (const auto& topic : topicsOfGroup) {
+    for (const auto& topic : ctx.offsets.topicsOfGroup(g)) {
       auto tc = ctx.topics.select(topic);
-      if (!tc || (isOrder && !tc->order)) continue;
-      w.beginObject().key("consumeTps").valueDouble(0.0).key("offsetTable").beginObject();
-      for (int32_t i = 0; i < tc->writeQueueNums; ++i) {
-        const int64_t brokerOffset = std::max<int64_t>(0, ctx.store.maxOffsetInQueue(topic, i));
-        const int64_t consumerOffset = std::max<int64_t>(0, ctx.offsets.queryOffset(g, topic, i));
-        totalDiff += brokerOffset - consumerOffset;
-        w.rawKey(messageQueueKey(ctx.config.brokerName, i, topic));
-        w.beginObject().member("brokerOffset", brokerOffset);
-        w.member("consumerOffset", consumerOffset).member("lastTimestamp", int64_t{0}).endObject();
-      }
+      if (!tc || (isOrder && !tc->order) || onlineGroupIgnoresTopic(ctx, g, topic)) continue;
+      w.beginObject()
+          .key("consumeTps")
+          .valueDouble(ctx.brokerStatsManager.tpsGroupGetNums(g, topic));
+      w.key("offsetTable").beginObject();
+      totalDiff += writeOffsetEntries(ctx, w, g, topic, tc->writeQueueNums);
       w.endObject().endObject();
     }
     w.endArray().endObject();

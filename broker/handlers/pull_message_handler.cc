@@ -102,6 +102,7 @@ RemotingCommand pullResponse(const RemotingCommand& request, int32_t code, std::
 void processPull(BrokerContext& ctx, const remoting::ConnectionPtr& conn,
                  std::shared_ptr<RemotingCommand> requestPtr, remoting::Responder responder,
                  bool allowSuspend) {
+  const int64_t beginMs = monotonicMillis();  // GROUP_GET_LATENCY, as Java's beginTimeMills
   const RemotingCommand& request = *requestPtr;
   PullHeader h;
   std::string error;
@@ -208,6 +209,9 @@ void processPull(BrokerContext& ctx, const remoting::ConnectionPtr& conn,
   }
   store::GetMessageResult r =
       ctx.store.getMessage(h.topic, h.queueId, h.queueOffset, h.maxMsgNums, filter.get());
+  // Java's store counts every read as found or missed (getFoundTps / getMissTps).
+  (r.status == store::GetMessageStatus::FOUND ? ctx.getFoundTimes : ctx.getMissTimes)
+      .fetch_add(1, std::memory_order_relaxed);
 
   using store::GetMessageStatus;
   RemotingCommand resp = pullResponse(request, rc::SUCCESS, store::getMessageStatusName(r.status));
@@ -257,7 +261,13 @@ void processPull(BrokerContext& ctx, const remoting::ConnectionPtr& conn,
     recordOffsetMovedEvent(ctx, h, r.nextBeginOffset);
   }
   if (resp.code == rc::SUCCESS) {
-    ctx.msgGetTotal.fetch_add(static_cast<int64_t>(r.messages.size()), std::memory_order_relaxed);
+    const auto count = static_cast<int32_t>(r.messages.size());
+    ctx.msgGetTotal.fetch_add(count, std::memory_order_relaxed);
+    ctx.brokerStatsManager.onGet(h.consumerGroup, h.topic, count, r.bufferTotalSize);
+    if (ctx.config.transferMsgByHeap) {
+      ctx.brokerStatsManager.incGroupGetLatency(h.consumerGroup, h.topic, h.queueId,
+                                                monotonicMillis() - beginMs);
+    }
     for (auto& m : r.messages) {
       resp.addChunk(remoting::BodyChunk{m.data, static_cast<size_t>(m.size), m.file});
     }

@@ -135,12 +135,14 @@ bool applyDelayLevel(const BrokerContext& ctx, std::string& topic, int32_t& queu
   return true;
 }
 
+// `stats`: the counters of the stored topic, resolved before the put (no lookup on completion).
 void replyStored(BrokerContext& ctx, remoting::Responder responder, RemotingCommand resp,
                  int32_t queueId, std::vector<int64_t> recordOffsets,
-                 const store::PutMessageResult& r) {
+                 const BrokerStatsManager::TopicPutItems& stats, const store::PutMessageResult& r) {
   fillPutResult(resp, r);
   if (r.ok()) {
     ctx.msgPutTotal.fetch_add(r.msgNum, std::memory_order_relaxed);
+    ctx.brokerStatsManager.onPut(stats, r.msgNum, r.wroteBytes);
     std::string ids;
     char buf[64];
     for (size_t i = 0; i < recordOffsets.size(); ++i) {
@@ -219,13 +221,15 @@ void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& r
 
   RemotingCommand resp = sendResponse(ctx, request, rc::SYSTEM_ERROR);
   remoting::Responder responder = rctx.defer();
+  // Java counts the topic the message is stored under (retry/DLQ, delay or half topic).
+  const auto stats = ctx.brokerStatsManager.resolveTopicPut(topic);
   if (!isBatch) {
     m.body = store::asBytes(request.body());
     m.properties = propText;
-    ctx.store.putMessage(m, wait,
-                         [&ctx, responder, resp, replyQueueId](const store::PutMessageResult& r) {
-                           replyStored(ctx, responder, resp, replyQueueId, {0}, r);
-                         });
+    ctx.store.putMessage(
+        m, wait, [&ctx, responder, resp, replyQueueId, stats](const store::PutMessageResult& r) {
+          replyStored(ctx, responder, resp, replyQueueId, {0}, stats, r);
+        });
     return;
   }
   // Batch: every entry becomes one record; delays and transactions are not allowed.
@@ -259,9 +263,9 @@ void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& r
     batch.push_back(one);
   }
   ctx.store.putMessages(batch, wait,
-                        [&ctx, responder, resp, replyQueueId,
-                         offsets = std::move(offsets)](const store::PutMessageResult& r) {
-                          replyStored(ctx, responder, resp, replyQueueId, offsets, r);
+                        [&ctx, responder, resp, replyQueueId, offsets = std::move(offsets),
+                         stats](const store::PutMessageResult& r) {
+                          replyStored(ctx, responder, resp, replyQueueId, offsets, stats, r);
                         });
 }
 
@@ -361,13 +365,28 @@ void consumerSendMsgBack(BrokerContext& ctx, RemotingCommand& request, RequestCo
   m.reconsumeTimes = rec.reconsumeTimes + 1;
   remoting::Responder responder = rctx.defer();
   RemotingCommand resp = RemotingCommand::createResponse(request, rc::SUCCESS);
-  ctx.store.putMessage(m, false, [responder, resp](const store::PutMessageResult& r) mutable {
-    if (r.status != store::PutMessageStatus::PUT_OK) {
-      resp.code = rc::SYSTEM_ERROR;
-      resp.remark = store::putMessageStatusName(r.status);
-    }
-    responder.reply(std::move(resp));
-  });
+  // Java counts SNDBCK_PUT_NUMS under the message's original topic, and TOPIC_PUT_* only when
+  // the retry goes through the delay topic.
+  std::string backTopic(props.get(prop::kRetryTopic));
+  std::optional<BrokerStatsManager::TopicPutItems> scheduleStats;
+  if (topic == topics::kScheduleTopic)
+    scheduleStats = ctx.brokerStatsManager.resolveTopicPut(topic);
+  ctx.store.putMessage(m, false,
+                       [&ctx, responder, resp, group, backTopic = std::move(backTopic),
+                        scheduleStats](const store::PutMessageResult& r) mutable {
+                         if (r.status != store::PutMessageStatus::PUT_OK) {
+                           resp.code = rc::SYSTEM_ERROR;
+                           resp.remark = store::putMessageStatusName(r.status);
+                         } else {
+                           ctx.msgPutTotal.fetch_add(r.msgNum, std::memory_order_relaxed);
+                           if (scheduleStats) {
+                             scheduleStats->nums->add(1, 1);
+                             scheduleStats->size->add(r.wroteBytes, 1);
+                           }
+                           ctx.brokerStatsManager.incSendBackNums(group, backTopic);
+                         }
+                         responder.reply(std::move(resp));
+                       });
 }
 
 }  // namespace

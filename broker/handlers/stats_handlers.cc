@@ -1,10 +1,11 @@
 // Statistics, offsets and connections for admin tools: GET_TOPIC_STATS_INFO (202),
 // GET_CONSUME_STATS (208), QUERY_TOPIC_CONSUME_BY_WHO (300), GET_ALL_CONSUMER_OFFSET (43),
 // GET_ALL_DELAY_OFFSET (45), GET_CONSUMER_CONNECTION_LIST (203), GET_PRODUCER_CONNECTION_LIST
-// (204), GET_SYSTEM_TOPIC_LIST_FROM_BROKER (305), CLONE_GROUP_OFFSET (314);
-// broker-requests.md 9.1, 9.4, 9.5.
+// (204), GET_SYSTEM_TOPIC_LIST_FROM_BROKER (305), CLONE_GROUP_OFFSET (314),
+// VIEW_BROKER_STATS_DATA (315); broker-requests.md 9.1, 9.4, 9.5.
 #include <set>
 
+#include "broker/handlers/consume_stats.h"
 #include "broker/handlers/handlers.h"
 #include "common/json.h"
 #include "common/protocol/route_data.h"
@@ -60,31 +61,51 @@ void consumeStats(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) 
   } else {
     topics = ctx.offsets.topicsOfGroup(g);
   }
-  auto online = ctx.consumers.group(g);
-  std::string body;
-  json::JsonWriter w(body);
-  w.beginObject().key("consumeTps").valueDouble(0.0);
-  w.key("offsetTable").beginObject();
+  // consumeTps (the sum of the topics' GROUP_GET_NUMS minute TPS) precedes offsetTable in the
+  // body but is known only after the loop: the table is written aside first.
+  std::string table;
+  json::JsonWriter tw(table);
+  tw.beginObject();
+  double consumeTps = 0;
   for (const auto& topic : topics) {
     auto tc = ctx.topics.select(topic);
-    if (!tc) continue;
-    // An online group that does not subscribe the topic is skipped, as Java does.
-    if (online && !online->subscriptions.empty() && !online->subscriptions.count(topic)) continue;
-    for (int32_t i = 0; i < tc->readQueueNums; ++i) {
-      const int64_t brokerOffset = std::max<int64_t>(0, ctx.store.maxOffsetInQueue(topic, i));
-      const int64_t consumerOffset = std::max<int64_t>(0, ctx.offsets.queryOffset(g, topic, i));
-      int64_t lastTimestamp = 0;
-      if (consumerOffset > 0) {
-        lastTimestamp =
-            std::max<int64_t>(0, ctx.store.messageStoreTimestamp(topic, i, consumerOffset - 1));
-      }
-      w.rawKey(messageQueueKey(ctx.config.brokerName, i, topic));
-      w.beginObject().member("brokerOffset", brokerOffset);
-      w.member("consumerOffset", consumerOffset).member("lastTimestamp", lastTimestamp);
-      w.endObject();
-    }
+    if (!tc || onlineGroupIgnoresTopic(ctx, g, topic)) continue;
+    writeOffsetEntries(ctx, tw, g, topic, tc->readQueueNums);  // read queues, as Java
+    consumeTps += ctx.brokerStatsManager.tpsGroupGetNums(g, topic);
   }
-  w.endObject().endObject();
+  tw.endObject();
+  std::string body;
+  json::JsonWriter w(body);
+  w.beginObject().key("consumeTps").valueDouble(consumeTps);
+  w.key("offsetTable").rawValue(table).endObject();
+  rctx.reply(withBody(r, std::move(body)));
+}
+
+void writeStatsItem(json::JsonWriter& w, const char* name, const StatsSnapshot& s) {
+  w.key(name).beginObject().key("avgpt").valueDouble(s.avgpt);
+  w.member("sum", s.sum).key("tps").valueDouble(s.tps).endObject();
+}
+
+// VIEW_BROKER_STATS_DATA (315): BrokerStatsData of one item (mqadmin statsAll).
+void viewBrokerStatsData(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  auto name = requiredField(r, rctx, "statsName");
+  if (!name) return;
+  auto key = requiredField(r, rctx, "statsKey");
+  if (!key) return;
+  const StatsItem* item = ctx.brokerStatsManager.getStatsItem(*name, *key);
+  if (!item) {
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::SYSTEM_ERROR,
+        "The stats <" + std::string(*name) + "> <" + std::string(*key) + "> not exist"));
+    return;
+  }
+  std::string body;
+  json::JsonWriter w(body);
+  w.beginObject();
+  writeStatsItem(w, "statsDay", item->statsDataInDay());
+  writeStatsItem(w, "statsHour", item->statsDataInHour());
+  writeStatsItem(w, "statsMinute", item->statsDataInMinute());
+  w.endObject();
   rctx.reply(withBody(r, std::move(body)));
 }
 
@@ -183,6 +204,7 @@ void registerStatsHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
   on(req::GET_PRODUCER_CONNECTION_LIST, producerConnections);
   on(req::QUERY_TOPIC_CONSUME_BY_WHO, consumeByWho);
   on(req::CLONE_GROUP_OFFSET, cloneGroupOffset);
+  on(req::VIEW_BROKER_STATS_DATA, viewBrokerStatsData);
   d.registerHandler(
       req::GET_ALL_CONSUMER_OFFSET,
       [&ctx](RemotingCommand& r, RequestContext& rc) {

@@ -90,6 +90,7 @@ void deleteTopicInBroker(BrokerContext& ctx, RemotingCommand& r, RequestContext&
   ctx.topics.deleteTopicConfig(t);
   ctx.offsets.removeTopic(t);
   ctx.store.deleteTopics({t});
+  if (ctx.config.autoDeleteUnusedStats) ctx.brokerStatsManager.onTopicDeleted(t);
   rctx.reply(RemotingCommand::createResponse(r, rc::SUCCESS, kNotSetRemark));
 }
 
