@@ -11,10 +11,27 @@
 
 namespace rmq::json {
 
+namespace {
+// Bytes copied as they are: everything but quote, backslash and control characters (and,
+// when non-ASCII is escaped, bytes >= 0x80).
+inline bool plain(unsigned char c, bool escapeNonAscii) {
+  return c >= 0x20 && c != '"' && c != '\\' && c != 0x7F && (c < 0x80 || !escapeNonAscii);
+}
+}  // namespace
+
 void appendQuoted(std::string& out, std::string_view s, bool escapeNonAscii) {
   static const char* kHex = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
   for (size_t i = 0; i < s.size(); ++i) {
+    // Runs of plain bytes (nearly every header value) are appended in one go.
+    size_t run = i;
+    while (run < s.size() && plain(static_cast<unsigned char>(s[run]), escapeNonAscii)) ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      if (run == s.size()) break;
+      i = run;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"':

@@ -96,7 +96,18 @@ TEST(HeaderCodec, JsonRejectsMalformed) {
   EXPECT_FALSE(decodeJsonHeader("{\"code\":1.5}", cmd).ok());
   EXPECT_FALSE(decodeJsonHeader("{\"flag\":0}", cmd).ok());
   EXPECT_FALSE(decodeJsonHeader("{\"code\":1} x", cmd).ok());
-  EXPECT_FALSE(decodeJsonHeader("{\"code\":1,\"remark\":\"\xff\"}", cmd).ok());
+}
+
+// Java decodes the header bytes leniently (an invalid UTF-8 sequence becomes U+FFFD) and serves
+// the request; we accept it too and pass the bytes through unchanged rather than drop the
+// connection.
+TEST(HeaderCodec, JsonPassesInvalidUtf8Through) {
+  RemotingCommand cmd;
+  ASSERT_TRUE(
+      decodeJsonHeader("{\"code\":1,\"remark\":\"a\xff\",\"extFields\":{\"k\":\"\xc3\"}}", cmd)
+          .ok());
+  EXPECT_EQ(cmd.remark.value(), "a\xff");
+  EXPECT_EQ(cmd.ext.get("k").value_or(""), "\xc3");
 }
 
 TEST(HeaderCodec, RocketMQRoundTripAndDuplicates) {
