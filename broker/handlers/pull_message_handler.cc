@@ -263,11 +263,9 @@ void processPull(BrokerContext& ctx, const remoting::ConnectionPtr& conn,
   if (resp.code == rc::SUCCESS) {
     const auto count = static_cast<int32_t>(r.messages.size());
     ctx.msgGetTotal.fetch_add(count, std::memory_order_relaxed);
-    ctx.brokerStatsManager.onGet(h.consumerGroup, h.topic, count, r.bufferTotalSize);
-    if (ctx.config.transferMsgByHeap) {
-      ctx.brokerStatsManager.incGroupGetLatency(h.consumerGroup, h.topic, h.queueId,
-                                                monotonicMillis() - beginMs);
-    }
+    // Java records the latency only when it copies the messages (transferMsgByHeap).
+    ctx.brokerStatsManager.onGet(h.consumerGroup, h.topic, h.queueId, count, r.bufferTotalSize,
+                                 ctx.config.transferMsgByHeap ? monotonicMillis() - beginMs : -1);
     for (auto& m : r.messages) {
       resp.addChunk(remoting::BodyChunk{m.data, static_cast<size_t>(m.size), m.file});
     }

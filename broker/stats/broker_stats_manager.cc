@@ -69,15 +69,23 @@ void BrokerStatsManager::run() {
   }
 }
 
-void BrokerStatsManager::incGroupGetLatency(std::string_view group, std::string_view topic,
-                                            int32_t queueId, int64_t millis) {
-  if (enableQueueStat_) {
-    char buf[16];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), queueId);
-    groupGetLatency_.addValue(StatsKey(std::string_view(buf, end - buf), topic, group), millis, 1);
-  } else {
-    groupGetLatency_.addValue(StatsKey(topic, group), millis, 1);
+void BrokerStatsManager::onGet(std::string_view group, std::string_view topic, int32_t queueId,
+                               int32_t msgCount, int64_t bytes, int64_t latencyMs) {
+  const StatsKey key(topic, group);
+  groupGetNums_.addValue(key, msgCount, 1);
+  groupGetSize_.addValue(key, bytes, 1);
+  brokerGetNums_->add(msgCount, 0);
+  if (latencyMs >= 0) addLatency(key, queueId, latencyMs);
+}
+
+void BrokerStatsManager::addLatency(const StatsKey& topicAtGroup, int32_t queueId, int64_t millis) {
+  if (!enableQueueStat_) {
+    groupGetLatency_.addValue(topicAtGroup, millis, 1);
+    return;
   }
+  char buf[16];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), queueId);
+  groupGetLatency_.addValue(StatsKey(std::string_view(buf, end - buf), topicAtGroup), millis, 1);
 }
 
 const StatsItem* BrokerStatsManager::getStatsItem(std::string_view statsName,

@@ -59,8 +59,8 @@ class BrokerStatsManager {
   void shutdown();
 
   TopicPutItems resolveTopicPut(std::string_view topic) {
-    return {&topicPutNums_.getAndCreateStatsItem(StatsKey(topic)),
-            &topicPutSize_.getAndCreateStatsItem(StatsKey(topic))};
+    const StatsKey key(topic);
+    return {&topicPutNums_.getAndCreateStatsItem(key), &topicPutSize_.getAndCreateStatsItem(key)};
   }
   // A successful put of `msgNum` records, `wroteBytes` bytes (Java incTopicPutNums(topic, num,
   // 1), incTopicPutSize, incBrokerPutNums).
@@ -69,14 +69,14 @@ class BrokerStatsManager {
     items.size->add(wroteBytes, 1);
     brokerPutNums_->add(msgNum, 0);
   }
-  // A pull that found messages (Java incGroupGetNums, incGroupGetSize, incBrokerGetNums).
-  void onGet(std::string_view group, std::string_view topic, int32_t msgCount, int64_t bytes) {
-    groupGetNums_.addValue(StatsKey(topic, group), msgCount, 1);
-    groupGetSize_.addValue(StatsKey(topic, group), bytes, 1);
-    brokerGetNums_->add(msgCount, 0);
-  }
+  // A pull that found messages (Java incGroupGetNums, incGroupGetSize, incBrokerGetNums and,
+  // when latencyMs >= 0, incGroupGetLatency). The key parts are hashed once for all items.
+  void onGet(std::string_view group, std::string_view topic, int32_t queueId, int32_t msgCount,
+             int64_t bytes, int64_t latencyMs);
   void incGroupGetLatency(std::string_view group, std::string_view topic, int32_t queueId,
-                          int64_t millis);
+                          int64_t millis) {
+    addLatency(StatsKey(topic, group), queueId, millis);
+  }
   void incSendBackNums(std::string_view group, std::string_view topic) {
     sendBackNums_.addValue(StatsKey(topic, group), 1, 1);
   }
@@ -101,6 +101,7 @@ class BrokerStatsManager {
 
  private:
   void run();
+  void addLatency(const StatsKey& topicAtGroup, int32_t queueId, int64_t millis);
 
   const std::string clusterName_;
   const bool enableQueueStat_;

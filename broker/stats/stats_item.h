@@ -8,8 +8,8 @@
 // sum = value difference, tps = sum * 1000 / elapsed ms, avgpt = sum / calls (0 without calls).
 //
 // Threading contract:
-// - add() is the hot path: two relaxed fetch_adds on the item's own cache line and one relaxed
-//   load; no lock, no allocation. Any thread.
+// - add() is the hot path: one or two relaxed fetch_adds on the item's own cache line and one
+//   relaxed load; no lock, no allocation. Any thread.
 // - sampling*() run on the stats sampling thread; snapshots and reset() take the item's mutex,
 //   which only the sampling thread and admin readers ever take.
 // - A snapshot may see an add's value without its call count (relaxed): figures are estimates,
@@ -41,7 +41,7 @@ class StatsItem {
 
   void add(int64_t incValue, int64_t incTimes) {
     value_.fetch_add(incValue, std::memory_order_relaxed);
-    times_.fetch_add(incTimes, std::memory_order_relaxed);
+    if (incTimes != 0) times_.fetch_add(incTimes, std::memory_order_relaxed);
     // An item exists for the admin requests from its first add on (Java creates it then).
     if (!live_.load(std::memory_order_relaxed)) live_.store(true, std::memory_order_relaxed);
   }

@@ -11,7 +11,8 @@ StatsItemSet::Table::Table(size_t capacity)
   for (size_t i = 0; i < capacity; ++i) slots[i].store(nullptr, std::memory_order_relaxed);
 }
 
-StatsItemSet::StatsItemSet(std::string statsName) : statsName_(std::move(statsName)) {
+StatsItemSet::StatsItemSet(std::string statsName)
+    : statsName_(std::move(statsName)), sink_(statsName_, "", 0) {
   tables_.push_back(std::make_unique<Table>(kInitialCapacity));
   table_.store(tables_.back().get(), std::memory_order_release);
 }
@@ -35,6 +36,8 @@ void StatsItemSet::insertLocked(Table& table, StatsItem* item) {
 }
 
 StatsItem& StatsItemSet::getAndCreateStatsItem(const StatsKey& key) {
+  // A name with more '@' than a key has parts cannot be looked up: count it nowhere.
+  if (!key.valid()) return sink_;
   const uint64_t hash = key.hash();
   if (StatsItem* item = find(key, hash)) return *item;
   std::lock_guard<std::mutex> lock(mutex_);
@@ -55,6 +58,7 @@ StatsItem& StatsItemSet::getAndCreateStatsItem(const StatsKey& key) {
 }
 
 const StatsItem* StatsItemSet::getStatsItem(const StatsKey& key) const {
+  if (!key.valid()) return nullptr;
   const StatsItem* item = find(key, key.hash());
   return item && item->live() ? item : nullptr;
 }

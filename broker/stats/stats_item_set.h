@@ -3,9 +3,9 @@
 //
 // Threading contract:
 // - getAndCreateStatsItem() / addValue() are the hot path: when the key was seen before they
-//   are lock-free and allocation-free (one FNV-1a hash of the key parts, a linear probe of an
-//   open-addressing table of atomic pointers, acquire loads). The first use of a key takes the
-//   set's mutex to create the item.
+//   are lock-free and allocation-free (the key's hash, computed once per StatsKey, a linear
+//   probe of an open-addressing table of atomic pointers, acquire loads). The first use of a key
+//   takes the set's mutex to create the item.
 // - Items are never freed while the set lives, so a caller may keep the StatsItem& and add to it
 //   later (the send path resolves it before the put and adds on completion). Deleting a key
 //   (topic or group deleted) resets its item, which then reports "not exist" until added to
@@ -77,6 +77,7 @@ class StatsItemSet {
   mutable std::mutex mutex_;                    // creation, growth, deletion, the item list
   std::vector<std::unique_ptr<Table>> tables_;  // back() is table_; older ones kept for readers
   std::vector<std::unique_ptr<StatsItem>> items_;
+  StatsItem sink_;  // adds under keys that cannot be looked up; never live to readers
 };
 
 }  // namespace rmq::broker

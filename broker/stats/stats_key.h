@@ -1,12 +1,14 @@
 // The key of a statistics item, given as its parts: Java joins them with '@' ("topic@group",
 // "queueId@topic@group"). Hashing and comparing work on the parts, so the hot path never builds
-// the joined string; FNV-1a over the parts and the '@' between them equals FNV-1a over the
-// joined text, so a key given whole (admin requests) finds the same item.
+// the joined string. The hash combines one std::hash per part; a key given whole (admin
+// requests) is split at its '@'s first, so it finds the same item. Topic and group names cannot
+// contain '@' (Java's and our name validation), which makes the split unambiguous.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -14,19 +16,41 @@ namespace rmq::broker {
 
 class StatsKey {
  public:
-  explicit StatsKey(std::string_view a) : parts_{a}, count_(1) {}
-  StatsKey(std::string_view a, std::string_view b) : parts_{a, b}, count_(2) {}
-  StatsKey(std::string_view a, std::string_view b, std::string_view c)
-      : parts_{a, b, c}, count_(3) {}
+  static constexpr size_t kMaxParts = 3;
 
-  uint64_t hash() const {
-    uint64_t h = kOffsetBasis;
-    for (size_t i = 0; i < count_; ++i) {
-      if (i) h = mix(h, '@');
-      for (char c : parts_[i]) h = mix(h, c);
+  // A joined key ("T@G"); more than kMaxParts parts match no item.
+  explicit StatsKey(std::string_view joined) {
+    size_t from = 0;
+    while (true) {
+      const size_t at = joined.find('@', from);
+      if (count_ == kMaxParts) {
+        valid_ = false;
+        break;
+      }
+      push(joined.substr(from, at == std::string_view::npos ? at : at - from));
+      if (at == std::string_view::npos) break;
+      from = at + 1;
     }
-    return h;
+    finish();
   }
+  StatsKey(std::string_view a, std::string_view b) {
+    push(a);
+    push(b);
+    finish();
+  }
+  // `prefix`@`rest`: reuses the part hashes of `rest` (the pull path's latency key).
+  StatsKey(std::string_view prefix, const StatsKey& rest) {
+    push(prefix);
+    for (size_t i = 0; i < rest.count_ && count_ < kMaxParts; ++i) {
+      parts_[count_] = rest.parts_[i];
+      partHashes_[count_++] = rest.partHashes_[i];
+    }
+    valid_ = rest.valid_ && rest.count_ < kMaxParts;
+    finish();
+  }
+
+  uint64_t hash() const { return hash_; }
+  bool valid() const { return valid_; }
 
   size_t size() const {
     size_t n = count_ - 1;
@@ -35,7 +59,7 @@ class StatsKey {
   }
 
   bool equals(std::string_view joined) const {
-    if (joined.size() != size()) return false;
+    if (!valid_ || joined.size() != size()) return false;
     size_t at = 0;
     for (size_t i = 0; i < count_; ++i) {
       if (i && joined[at++] != '@') return false;
@@ -56,13 +80,23 @@ class StatsKey {
   }
 
  private:
-  static constexpr uint64_t kOffsetBasis = 14695981039346656037ull;
-  static uint64_t mix(uint64_t h, char c) {
-    return (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  void push(std::string_view part) {
+    parts_[count_] = part;
+    partHashes_[count_++] = std::hash<std::string_view>{}(part);
+  }
+  void finish() {
+    uint64_t h = count_;
+    for (size_t i = 0; i < count_; ++i) {
+      h ^= partHashes_[i] + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    }
+    hash_ = h;
   }
 
-  std::array<std::string_view, 3> parts_;
-  size_t count_;
+  std::array<std::string_view, kMaxParts> parts_{};
+  std::array<uint64_t, kMaxParts> partHashes_{};
+  size_t count_ = 0;
+  uint64_t hash_ = 0;
+  bool valid_ = true;
 };
 
 }  // namespace rmq::broker

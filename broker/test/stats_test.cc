@@ -24,8 +24,25 @@ TEST(StatsKeyTest, PartsHashAndCompareAsTheJoinedText) {
   EXPECT_FALSE(parts.equals("TopicA@GroupC"));
   EXPECT_FALSE(parts.equals("TopicAxGroupB"));
   EXPECT_FALSE(parts.equals("TopicA@GroupB2"));
-  EXPECT_EQ(StatsKey("3", "T", "G").hash(), StatsKey("3@T@G").hash());
+  const StatsKey three("3", StatsKey("T", "G"));
+  EXPECT_EQ(three.hash(), StatsKey("3@T@G").hash());
+  EXPECT_TRUE(three.equals("3@T@G"));
+  EXPECT_EQ(three.str(), "3@T@G");
   EXPECT_NE(StatsKey("T", "G").hash(), StatsKey("G", "T").hash());
+  EXPECT_NE(StatsKey("TG").hash(), StatsKey("T", "G").hash());
+  // More parts than a key has: valid for nothing.
+  EXPECT_FALSE(StatsKey("a@b@c@d").valid());
+  EXPECT_FALSE(StatsKey("a@b@c@d").equals("a@b@c@d"));
+  EXPECT_FALSE(StatsKey("x", StatsKey("a@b@c")).valid());
+  EXPECT_TRUE(StatsKey("").valid());
+}
+
+TEST(StatsItemSetTest, KeysThatCannotBeLookedUpAreNotKept) {
+  StatsItemSet set("S");
+  set.addValue(StatsKey("a@b@c@d"), 1, 1);
+  set.addValue(StatsKey("a@b@c@d"), 1, 1);
+  EXPECT_EQ(set.liveItemCount(), 0u);
+  EXPECT_EQ(set.getStatsItem(StatsKey("a@b@c@d")), nullptr);
 }
 
 TEST(StatsItemTest, EmptyItemReportsZero) {
@@ -183,8 +200,7 @@ TEST(BrokerStatsManagerTest, PutAndGetItemsWithJavaKeys) {
   auto put = m.resolveTopicPut("T1");
   m.onPut(put, 1, 100);
   m.onPut(put, 3, 300);  // a batch of 3
-  m.onGet("G1", "T1", 4, 400);
-  m.incGroupGetLatency("G1", "T1", 2, 7);
+  m.onGet("G1", "T1", 2, 4, 400, 7);
   m.incSendBackNums("G1", "T1");
   m.samplingInSeconds(10000);
 
@@ -219,13 +235,13 @@ TEST(BrokerStatsManagerTest, TopicAndGroupDeletion) {
   BrokerStatsManager m("C", true);
   m.onPut(m.resolveTopicPut("T1"), 1, 10);
   m.onPut(m.resolveTopicPut("T2"), 1, 10);
-  m.onGet("G1", "T1", 1, 10);
-  m.onGet("G2", "T2", 1, 10);
-  m.incGroupGetLatency("G1", "T1", 0, 1);
+  m.onGet("G1", "T1", 0, 1, 10, 1);
+  m.onGet("G2", "T2", 0, 1, 10, -1);
   m.onTopicDeleted("T1");
   EXPECT_EQ(m.getStatsItem("TOPIC_PUT_NUMS", "T1"), nullptr);
   EXPECT_EQ(m.getStatsItem("GROUP_GET_NUMS", "T1@G1"), nullptr);
   EXPECT_EQ(m.getStatsItem("GROUP_GET_LATENCY", "0@T1@G1"), nullptr);
+  EXPECT_EQ(m.getStatsItem("GROUP_GET_LATENCY", "0@T2@G2"), nullptr);  // -1: not recorded
   EXPECT_NE(m.getStatsItem("TOPIC_PUT_NUMS", "T2"), nullptr);
   m.onGroupDeleted("G2");
   EXPECT_EQ(m.getStatsItem("GROUP_GET_NUMS", "T2@G2"), nullptr);
