@@ -1,11 +1,10 @@
 #include "store/message_record.h"
 
-#include <zlib.h>
-
 #include <climits>
 #include <cstring>
 #include <string>
 
+#include "common/crc32.h"
 #include "store/byte_io.h"
 #include "store/message_properties.h"
 #include "store/store_format.h"
@@ -44,17 +43,7 @@ bool allZero(std::span<const uint8_t> b) {
 }  // namespace
 
 int32_t bodyCrc(std::span<const uint8_t> body) {
-  // zlib's crc32 takes a uInt length; feed large bodies in chunks.
-  uLong crc = crc32(0L, Z_NULL, 0);
-  const uint8_t* p = body.data();
-  size_t left = body.size();
-  while (left > 0) {
-    uInt n = left > (1u << 30) ? (1u << 30) : static_cast<uInt>(left);
-    crc = crc32(crc, p, n);
-    p += n;
-    left -= n;
-  }
-  return static_cast<int32_t>(static_cast<uint32_t>(crc) & kBodyCrcMask);
+  return static_cast<int32_t>(rmq::crc32(0, body.data(), body.size()) & kBodyCrcMask);
 }
 
 int32_t storedSysFlag(const MessageToStore& m) {
