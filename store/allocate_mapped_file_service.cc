@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/logging.h"
+#include "common/time_util.h"
 
 namespace rmq::store {
 
@@ -55,9 +56,25 @@ void AllocateMappedFileService::run() {
   }
 }
 
+void AllocateMappedFileService::trimResident(int64_t window) {
+  MappedFilePtr last = files_.lastFile();
+  if (!last) return;
+  const int64_t limit =
+      std::min(files_.flushedWhere(), last->fileFromOffset() + last->wrotePosition() - window);
+  for (const auto& f : files_.files()) {
+    if (f->fileFromOffset() >= limit) break;
+    f->releaseResident(0, limit - f->fileFromOffset());
+  }
+}
+
 void AllocateMappedFileService::prepareOnce() {
   MappedFilePtr last = files_.lastFile();
   if (!last) return;
+  const int64_t nowMs = monotonicMillis();
+  if (nowMs - lastTrimMs_ >= kTrimIntervalMs) {
+    lastTrimMs_ = nowMs;
+    trimResident();
+  }
   if (last != previous_) {
     // The writer moved to a new file: the full one goes back to normal readahead for readers.
     if (randomAccess_) {

@@ -5,7 +5,10 @@
 //  * the pages just ahead of the write position are faulted in writable (MADV_POPULATE_WRITE),
 //    so the copy under the put lock does not take first-touch page faults (48 % of the locked
 //    time before, docs/PERFORMANCE.md). At most `warmAheadBytes` ahead: the resident set grows
-//    by that window, not by the file size.
+//    by that window, not by the file size;
+//  * what is flushed and more than kResidentWindow behind the writer is unmapped from the
+//    process (it stays in the page cache), every kTrimIntervalMs: the resident set does not
+//    grow with the amount stored, only readers of old data map pages again for a while.
 //
 // Threading: one background thread. The writer calls notifyWrote() after publishing a write; it
 // costs one relaxed load and compare unless the write crossed a warm chunk, then one notify.
@@ -42,6 +45,11 @@ class AllocateMappedFileService {
 
   // Size of one populate call; the writer wakes the service once per chunk written.
   static constexpr int64_t kChunk = 1 << 20;
+  static constexpr int64_t kResidentWindow = 128 << 20;
+  static constexpr int64_t kTrimIntervalMs = 10000;
+
+  // Unmaps what is flushed and at least `window` bytes behind the write position (see above).
+  void trimResident(int64_t window = kResidentWindow);
 
  private:
   void wake();
@@ -54,6 +62,7 @@ class AllocateMappedFileService {
   // Service thread only:
   int64_t warmedTo_ = -1;   // global offset populated so far
   MappedFilePtr previous_;  // the file last seen being written
+  int64_t lastTrimMs_ = 0;
 
   std::mutex mutex_;
   std::condition_variable cv_;

@@ -130,6 +130,12 @@ void MappedFile::adviseNormal() const {
   ::madvise(base_, static_cast<size_t>(fileSize_), MADV_NORMAL);
 }
 
+void MappedFile::releaseResident(int64_t from, int64_t to) const {
+  from = (std::max<int64_t>(0, from) + kPageSize - 1) / kPageSize * kPageSize;
+  to = std::min(fileSize_, to) / kPageSize * kPageSize;
+  if (to > from) ::madvise(base_ + from, static_cast<size_t>(to - from), MADV_DONTNEED);
+}
+
 bool MappedFile::populate(int64_t from, int64_t to) const {
 #ifdef MADV_POPULATE_WRITE
   from = std::max<int64_t>(0, from) / kPageSize * kPageSize;

@@ -63,6 +63,10 @@ class MappedFile {
   // folios are written back whole: 26-231x write amplification measured, docs/PERFORMANCE.md).
   void adviseRandom() const;
   void adviseNormal() const;
+  // Unmaps [from, to) (rounded in to pages) from this process: the pages stay in the page cache
+  // (dirty ones are still written back), a later access maps them again. Keeps the resident set
+  // to the part of the log in use instead of everything written since start.
+  void releaseResident(int64_t from, int64_t to) const;
   // Maps [from, to) (file positions, rounded out to pages) writable ahead of the writer, so the
   // copy under the put lock does not take the page faults. Contents are unchanged. Returns false
   // when the kernel cannot do it (no MADV_POPULATE_WRITE, before Linux 5.14).

@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 
 #include "store/commit_log.h"
@@ -29,12 +31,19 @@ class AllocateMappedFileTest : public ::testing::Test {
     for (const auto& e : fs::directory_iterator(dir_)) n += e.is_regular_file() ? 1 : 0;
     return n;
   }
-  // Resident pages of [from, to) of a mapping.
+  // Pages of [from, to) of a file's mapping that are mapped into this process (present in its
+  // page tables, /proc/self/pagemap bit 63), as opposed to merely cached by the kernel.
   static size_t residentPages(const MappedFile& f, int64_t from, int64_t to) {
-    std::vector<unsigned char> vec(static_cast<size_t>((to - from) / MappedFile::kPageSize));
-    EXPECT_EQ(::mincore(f.data() + from, static_cast<size_t>(to - from), vec.data()), 0);
+    int fd = ::open("/proc/self/pagemap", O_RDONLY);
+    EXPECT_GE(fd, 0);
     size_t n = 0;
-    for (unsigned char c : vec) n += c & 1;
+    const auto first = reinterpret_cast<uintptr_t>(f.data() + from) / MappedFile::kPageSize;
+    for (int64_t i = 0; i < (to - from) / MappedFile::kPageSize; ++i) {
+      uint64_t entry = 0;
+      EXPECT_EQ(::pread(fd, &entry, 8, static_cast<off_t>((first + i) * 8)), 8);
+      n += (entry >> 63) & 1;
+    }
+    ::close(fd);
     return n;
   }
   std::string dir_;
@@ -107,6 +116,32 @@ TEST_F(AllocateMappedFileTest, ServicePreparesAndWarmsAheadOfTheWriter) {
   // The warm-up only faults pages in: the file is still all zeros.
   for (int64_t i = 0; i < kFileSize; i += 4096) ASSERT_EQ(next->data()[i], 0);
   service.shutdown();
+}
+
+TEST_F(AllocateMappedFileTest, TrimUnmapsOnlyWhatIsFlushedAndBehindTheWindow) {
+  MappedFileQueue q(dir_, kFileSize);
+  Status s;
+  auto first = q.lastFileForWrite(0, s);
+  ASSERT_TRUE(first);
+  std::memset(first->data(), 'x', kFileSize);
+  first->setWrotePosition(kFileSize);
+  auto second = q.lastFileForWrite(0, s);
+  ASSERT_TRUE(second);
+  std::memset(second->data(), 'y', 512 * 1024);
+  second->setWrotePosition(512 * 1024);
+  ASSERT_TRUE(first->flush(0).ok());
+  q.setFlushedWhere(kFileSize);  // the second file is not flushed yet
+  AllocateMappedFileService service(q, 0, false);
+  service.trimResident(256 * 1024);
+  EXPECT_EQ(residentPages(*first, 0, kFileSize), 0u);
+  EXPECT_EQ(residentPages(*second, 0, 512 * 1024), 128u);  // unflushed: stays mapped
+  // Unmapped is not lost: the bytes come back from the page cache.
+  EXPECT_EQ(first->data()[12345], 'x');
+  ASSERT_TRUE(second->flush(0).ok());
+  q.setFlushedWhere(kFileSize + 512 * 1024);
+  service.trimResident(256 * 1024);
+  EXPECT_EQ(residentPages(*second, 0, 256 * 1024), 0u);
+  EXPECT_EQ(residentPages(*second, 256 * 1024, 512 * 1024), 64u);  // within the window
 }
 
 TEST(QueueOffsetTableTest, KeysByTopicAndQueue) {
