@@ -2,13 +2,18 @@
 // batches, JSON or ROCKETMQ headers) and a long-polling consumer over all queues of a topic.
 // Every --report seconds and at the end it prints TPS and latency percentiles from a
 // histogram, failures, and with --pid the broker's CPU time per million messages and its RSS.
+// With --stamp the producer writes its wall-clock send time (microseconds) into each body and
+// the consumer reports the end-to-end latency from it (e2e_* fields of the RESULT line).
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -41,8 +46,10 @@ struct Stats {
   std::mutex mutex;
   bench::LatencyHistogram interval;
   bench::LatencyHistogram total;
+  bench::LatencyHistogram endToEnd;  // consumer, --stamp: send time in the body to receipt
   uint64_t failures = 0;
   uint64_t messages = 0;
+  uint64_t bodyBytes = 0;
   void record(uint64_t ns, uint64_t msgs) {
     std::lock_guard<std::mutex> lock(mutex);
     interval.record(ns);
@@ -67,6 +74,32 @@ class NullListener : public ConnectionListener {
 
 std::atomic<bool> g_stop{false};
 std::atomic<int64_t> g_sent{0};
+// Set by a consumer when it reaches -q messages: the end of the measured interval.
+std::atomic<int64_t> g_doneNs{0};
+
+// --stamp layout of the first 16 body bytes: 8 magic bytes, then the send time in microseconds
+// since the epoch (system clock), little endian.
+constexpr char kStampMagic[8] = {'m', 'q', 'b', 'e', 'n', 'c', 'h', '1'};
+constexpr size_t kStampSize = 16;
+
+int64_t wallMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void writeStamp(char* at, int64_t micros) {
+  std::memcpy(at, kStampMagic, sizeof(kStampMagic));
+  for (int i = 0; i < 8; ++i) at[8 + i] = static_cast<char>((micros >> (8 * i)) & 0xff);
+}
+
+std::optional<int64_t> readStamp(std::span<const uint8_t> body) {
+  if (body.size() < kStampSize || std::memcmp(body.data(), kStampMagic, sizeof(kStampMagic)) != 0)
+    return std::nullopt;
+  int64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<int64_t>(body[8 + i]) << (8 * i);
+  return v;
+}
 
 std::string batchBody(int n, const std::string& body, const std::string& props) {
   std::string out;
@@ -113,6 +146,16 @@ struct Producer {
   std::string body;
   Stats stats;
   std::atomic<uint64_t> next{0};
+  std::vector<size_t> stampAt;  // --stamp: offsets of the message bodies in `body`
+
+  // The request body, with the send time stamped into every message when --stamp is given.
+  const std::string& bodyToSend(std::string& scratch) const {
+    if (stampAt.empty()) return body;
+    scratch = body;
+    const int64_t now = wallMicros();
+    for (size_t at : stampAt) writeStamp(scratch.data() + at, now);
+    return scratch;
+  }
 
   void issue(size_t connIndex) {
     if (g_stop.load(std::memory_order_relaxed)) return;
@@ -121,7 +164,8 @@ struct Producer {
       return;
     }
     const Target& t = targets[next.fetch_add(1) % targets.size()];
-    RemotingCommand req = sendRequest(o, t, body);
+    std::string scratch;
+    RemotingCommand req = sendRequest(o, t, bodyToSend(scratch));
     auto& conn = conns[connIndex];
     if (o.mode == "oneway") {
       conn->invokeOneway(std::move(req));
@@ -178,6 +222,9 @@ struct Consumer {
           if (resp->code == response_code::SUCCESS) {
             std::string_view data = resp->body();
             const int64_t now = nowMillis();
+            const int64_t nowUs = o.stamp ? wallMicros() : 0;
+            uint64_t bytes = 0;
+            std::vector<uint64_t> e2eNs;
             size_t pos = 0;
             while (pos + 4 <= data.size()) {
               store::DecodedRecord rec;
@@ -190,7 +237,21 @@ struct Consumer {
               stats.record(
                   static_cast<uint64_t>(std::max<int64_t>(0, now - rec.bornTimestamp)) * 1000000,
                   1);
+              bytes += rec.body.size();
+              if (o.stamp) {
+                if (auto sent = readStamp(rec.body)) {
+                  e2eNs.push_back(static_cast<uint64_t>(std::max<int64_t>(0, nowUs - *sent)) *
+                                  1000);
+                }
+              }
               pos += static_cast<size_t>(rec.totalSize);
+            }
+            std::lock_guard<std::mutex> lock(stats.mutex);
+            stats.bodyBytes += bytes;
+            for (uint64_t ns : e2eNs) stats.endToEnd.record(ns);
+            if (o.total > 0 && stats.messages >= static_cast<uint64_t>(o.total) && !g_stop) {
+              g_doneNs = Clock::now().time_since_epoch().count();
+              g_stop = true;
             }
           } else if (resp->code != response_code::PULL_NOT_FOUND &&
                      resp->code != response_code::PULL_RETRY_IMMEDIATELY &&
@@ -312,6 +373,11 @@ int main(int argc, char** argv) {
 
   Producer producer{o, targets, conns, std::string(static_cast<size_t>(o.bodySize), 'x')};
   if (o.batch > 1) producer.body = batchBody(o.batch, producer.body, "");
+  if (o.stamp && !o.consumer) {
+    // batchBody: each message is a 20-byte header, the body, a 2-byte property length.
+    const size_t step = o.batch > 1 ? 20 + static_cast<size_t>(o.bodySize) + 2 : 0;
+    for (int i = 0; i < o.batch; ++i) producer.stampAt.push_back((o.batch > 1 ? 20 : 0) + i * step);
+  }
   Consumer consumer{o, targets, conns};
   Stats& stats = o.consumer ? consumer.stats : producer.stats;
 
@@ -339,9 +405,9 @@ int main(int argc, char** argv) {
   auto lastReport = t0;
   uint64_t lastMessages = 0;
   while (!g_stop) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
     const auto now = Clock::now();
-    if (o.total == 0 && now - t0 >= std::chrono::seconds(o.seconds)) g_stop = true;
+    if ((o.total == 0 || o.consumer) && now - t0 >= std::chrono::seconds(o.seconds)) g_stop = true;
     if (now - lastReport >= std::chrono::seconds(o.reportSeconds) || g_stop) {
       std::lock_guard<std::mutex> lock(stats.mutex);
       const double secs = std::chrono::duration<double>(now - lastReport).count();
@@ -355,25 +421,34 @@ int main(int argc, char** argv) {
       lastReport = now;
     }
   }
-  const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+  const auto t1 = g_doneNs ? Clock::time_point(Clock::duration(g_doneNs.load())) : Clock::now();
+  const double elapsed = std::chrono::duration<double>(t1 - t0).count();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let in-flight answers land
   bench::ProcStats cpu1 = o.pid ? bench::readProcStats(o.pid) : bench::ProcStats{};
   pool.stop();
   admin.shutdown();
   std::lock_guard<std::mutex> lock(stats.mutex);
   printLine("[total]", elapsed, stats.total, stats.messages, stats.failures, o.consumer);
+  // Body bytes: what the consumer received, or what the producer had acknowledged.
+  const uint64_t bodyBytes =
+      o.consumer ? stats.bodyBytes : stats.messages * static_cast<uint64_t>(o.bodySize);
+  const bench::LatencyHistogram& e2e = stats.endToEnd;
   const double cpuPerMillion =
       stats.messages ? (cpu1.cpuSeconds - cpu0.cpuSeconds) * 1e6 / double(stats.messages) : 0;
   std::printf(
       "RESULT mode=%s consumer=%d inflight=%d size=%d batch=%d messages=%llu tps=%.0f "
       "avg_us=%.1f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f failures=%llu "
-      "broker_cpu_s_per_million=%.2f broker_rss_anon_kb=%lld broker_rss_file_kb=%lld\n",
+      "broker_cpu_s_per_million=%.2f broker_rss_anon_kb=%lld broker_rss_file_kb=%lld "
+      "elapsed_s=%.3f body_mb_per_s=%.2f e2e_msgs=%llu e2e_avg_us=%.1f e2e_p50_us=%.1f "
+      "e2e_p99_us=%.1f e2e_p999_us=%.1f e2e_max_us=%.1f\n",
       o.mode.c_str(), o.consumer ? 1 : 0, o.concurrency, o.bodySize, o.batch,
       static_cast<unsigned long long>(stats.messages), double(stats.messages) / elapsed,
       stats.total.mean() / 1e3, stats.total.percentile(0.5) / 1e3,
       stats.total.percentile(0.99) / 1e3, stats.total.percentile(0.999) / 1e3,
       double(stats.total.max()) / 1e3, static_cast<unsigned long long>(stats.failures),
-      cpuPerMillion, static_cast<long long>(cpu1.rssAnonKb),
-      static_cast<long long>(cpu1.rssFileKb));
+      cpuPerMillion, static_cast<long long>(cpu1.rssAnonKb), static_cast<long long>(cpu1.rssFileKb),
+      elapsed, double(bodyBytes) / elapsed / 1e6, static_cast<unsigned long long>(e2e.count()),
+      e2e.mean() / 1e3, e2e.percentile(0.5) / 1e3, e2e.percentile(0.99) / 1e3,
+      e2e.percentile(0.999) / 1e3, double(e2e.max()) / 1e3);
   return stats.failures == 0 ? 0 : 1;
 }

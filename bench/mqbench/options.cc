@@ -8,7 +8,11 @@ const char* Options::usage() {
   return "usage: mqbench (-n namesrv | -b broker) [-t topic] [-w inflight] [-s bodySize] [-k]\n"
          "               [-q total] [-d seconds] [-m sync|async|oneway] [--batch N]\n"
          "               [--serialize JSON|ROCKETMQ] [--consumer [-g group]] [--queues N]\n"
-         "               [--no-create] [--pid brokerPid] [--io threads] [--report seconds]\n";
+         "               [--no-create] [--pid brokerPid] [--io threads] [--report seconds]\n"
+         "               [--stamp]\n"
+         "  -q with --consumer: stop after that many messages or -d seconds, whichever first\n"
+         "  --stamp: producer writes a microsecond send time into each body (-s >= 16); the\n"
+         "           consumer reports end-to-end latency from it as e2e_* fields\n";
 }
 
 bool Options::parse(int argc, char** argv, Options& o, std::string& error) {
@@ -57,6 +61,8 @@ bool Options::parse(int argc, char** argv, Options& o, std::string& error) {
       o.ioThreads = std::atoi(next().c_str());
     else if (a == "--report")
       o.reportSeconds = std::atoi(next().c_str());
+    else if (a == "--stamp")
+      o.stamp = true;
     else if (a == "-h" || a == "--help") {
       error = "help";
       return false;
@@ -72,6 +78,8 @@ bool Options::parse(int argc, char** argv, Options& o, std::string& error) {
     error = "bad value";
   else if (o.mode != "sync" && o.mode != "async" && o.mode != "oneway")
     error = "bad -m";
+  else if (o.stamp && !o.consumer && o.bodySize < 16)
+    error = "--stamp needs -s >= 16";
   return error.empty();
 }
 

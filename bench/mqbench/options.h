@@ -13,18 +13,24 @@ struct Options {
   int concurrency = 64;                 // -w: requests in flight (sync: one per worker)
   int bodySize = 1024;                  // -s
   bool keys = false;                    // -k: add a KEYS property
-  int64_t total = 0;             // -q: stop after this many messages (0 = run for -d seconds)
-  int seconds = 30;              // -d
-  std::string mode = "sync";     // -m: sync | async | oneway
-  int batch = 1;                 // --batch: messages per SEND_BATCH_MESSAGE
-  bool rocketmqHeaders = false;  // --serialize ROCKETMQ
-  bool consumer = false;         // --consumer: long-polling consumer over all queues
+  // -q: stop after this many messages (0 = run for -d seconds); consumers stop at -q or after
+  // -d seconds, whichever comes first.
+  int64_t total = 0;
+  int seconds = 30;                          // -d
+  std::string mode = "sync";                 // -m: sync | async | oneway
+  int batch = 1;                             // --batch: messages per SEND_BATCH_MESSAGE
+  bool rocketmqHeaders = false;              // --serialize ROCKETMQ
+  bool consumer = false;                     // --consumer: long-polling consumer over all queues
   std::string group = "benchmark_consumer";  // -g
   int queues = 8;                            // --queues: queue count when creating the topic
   bool createTopic = true;                   // --no-create
   int pid = 0;                               // --pid: the broker's pid for CPU and memory figures
   int ioThreads = 1;                         // --io
   int reportSeconds = 10;                    // --report
+  // --stamp: producers write a wall-clock microsecond timestamp into the first 16 body bytes;
+  // consumers measure end-to-end latency from it (microsecond precision, next to the
+  // millisecond born-timestamp figures).
+  bool stamp = false;
 
   static bool parse(int argc, char** argv, Options& out, std::string& error);
   static const char* usage();
