@@ -5,6 +5,7 @@
 
 #include "namesrv/kv_config_manager.h"
 #include "namesrv/namesrv_config.h"
+#include "namesrv/route_body_cache.h"
 #include "namesrv/route_info_manager.h"
 
 namespace rmq::namesrv {
@@ -17,6 +18,7 @@ struct NamesrvContext {
   NamesrvConfig config;
   KVConfigManager kvConfig;
   RouteInfoManager routes;
+  RouteBodyCache routeBodies;  // GET_ROUTEINFO_BY_TOPIC answers by route version
 };
 
 // Well-known KV namespace holding the order-topic configuration (NamesrvUtil).

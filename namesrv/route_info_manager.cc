@@ -17,6 +17,7 @@ RegisterBrokerResult RouteInfoManager::registerBroker(
     const std::vector<std::string>& filterServerList, uint64_t channelId, int64_t nowMs) {
   RegisterBrokerResult result;
   std::unique_lock lock(mutex_);
+  routeVersion_.fetch_add(1, std::memory_order_relaxed);
   clusterAddrTable_[clusterName].insert(brokerName);
 
   bool registerFirst = false;
@@ -101,6 +102,7 @@ void RouteInfoManager::unregisterBroker(const std::string& clusterName,
                                         const std::string& brokerAddr,
                                         const std::string& brokerName, int64_t brokerId) {
   std::unique_lock lock(mutex_);
+  routeVersion_.fetch_add(1, std::memory_order_relaxed);
   if (brokerLiveTable_.erase(brokerAddr)) {
     RMQ_LOG(INFO) << "unregisterBroker, remove from brokerLiveTable OK, " << brokerAddr;
   }
@@ -155,8 +157,9 @@ void RouteInfoManager::removeTopicByBrokerNameLocked(const std::string& brokerNa
 }
 
 std::optional<protocol::TopicRouteData> RouteInfoManager::pickupTopicRouteData(
-    const std::string& topic) const {
+    const std::string& topic, uint64_t* version) const {
   std::shared_lock lock(mutex_);
+  if (version) *version = routeVersion();
   auto qit = topicQueueTable_.find(topic);
   if (qit == topicQueueTable_.end() || qit->second.empty()) return std::nullopt;
   protocol::TopicRouteData route;
@@ -253,6 +256,7 @@ std::vector<std::string> RouteInfoManager::getHasUnitSubUnUnitTopicList() const 
 
 int RouteInfoManager::wipeWritePermOfBroker(const std::string& brokerName) {
   std::unique_lock lock(mutex_);
+  routeVersion_.fetch_add(1, std::memory_order_relaxed);
   int count = 0;
   for (auto& [topic, qds] : topicQueueTable_) {
     auto it = qds.find(brokerName);
@@ -265,6 +269,7 @@ int RouteInfoManager::wipeWritePermOfBroker(const std::string& brokerName) {
 
 int RouteInfoManager::addWritePermOfBroker(const std::string& brokerName) {
   std::unique_lock lock(mutex_);
+  routeVersion_.fetch_add(1, std::memory_order_relaxed);
   int count = 0;
   for (auto& [topic, qds] : topicQueueTable_) {
     auto it = qds.find(brokerName);
@@ -277,11 +282,13 @@ int RouteInfoManager::addWritePermOfBroker(const std::string& brokerName) {
 
 void RouteInfoManager::deleteTopic(const std::string& topic) {
   std::unique_lock lock(mutex_);
+  routeVersion_.fetch_add(1, std::memory_order_relaxed);
   topicQueueTable_.erase(topic);
 }
 
 void RouteInfoManager::deleteTopic(const std::string& topic, const std::string& clusterName) {
   std::unique_lock lock(mutex_);
+  routeVersion_.fetch_add(1, std::memory_order_relaxed);
   auto names = clusterAddrTable_.find(clusterName);
   auto qit = topicQueueTable_.find(topic);
   if (names == clusterAddrTable_.end() || qit == topicQueueTable_.end()) return;
@@ -326,6 +333,7 @@ void RouteInfoManager::removeBrokerAddressLocked(const std::string& brokerAddr) 
 
 void RouteInfoManager::onChannelDestroy(uint64_t channelId, const std::string& remoteAddr) {
   std::unique_lock lock(mutex_);
+  routeVersion_.fetch_add(1, std::memory_order_relaxed);
   std::string found;
   for (const auto& [addr, info] : brokerLiveTable_) {
     if (info.channelId == channelId) {
@@ -345,6 +353,7 @@ void RouteInfoManager::onChannelDestroy(uint64_t channelId, const std::string& r
 
 std::vector<uint64_t> RouteInfoManager::scanNotActiveBroker(int64_t nowMs, int64_t expiredMillis) {
   std::unique_lock lock(mutex_);
+  routeVersion_.fetch_add(1, std::memory_order_relaxed);
   std::vector<uint64_t> channels;
   std::vector<std::string> expired;
   for (const auto& [addr, info] : brokerLiveTable_) {

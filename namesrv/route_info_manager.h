@@ -7,6 +7,7 @@
 // connection (or expiry) removes it; this class knows nothing about sockets.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -50,7 +51,12 @@ class RouteInfoManager {
                                   std::optional<protocol::DataVersion>* stored, int64_t nowMs,
                                   bool refreshWhenUnchanged);
 
-  std::optional<protocol::TopicRouteData> pickupTopicRouteData(const std::string& topic) const;
+  // `version` (optional) receives routeVersion() as of the data returned.
+  std::optional<protocol::TopicRouteData> pickupTopicRouteData(const std::string& topic,
+                                                               uint64_t* version = nullptr) const;
+  // Changes whenever a route could have changed (every mutation of the tables; registrations
+  // included): what an encoded route body was built from.
+  uint64_t routeVersion() const { return routeVersion_.load(std::memory_order_relaxed); }
   protocol::ClusterInfo getAllClusterInfo() const;
   std::vector<std::string> getAllTopicList() const;
   std::vector<std::string> getTopicsByCluster(const std::string& cluster) const;
@@ -80,6 +86,7 @@ class RouteInfoManager {
   std::vector<std::string> topicsWithFlagLocked(bool unit, bool unitSub, bool notUnit) const;
 
   mutable std::shared_mutex mutex_;
+  std::atomic<uint64_t> routeVersion_{1};  // bumped under the unique lock
   std::map<std::string, std::map<std::string, protocol::QueueData>> topicQueueTable_;
   std::map<std::string, protocol::BrokerData> brokerAddrTable_;
   std::map<std::string, std::set<std::string>> clusterAddrTable_;

@@ -16,7 +16,27 @@ namespace {
 void getRouteInfoByTopic(NamesrvContext& ctx, RemotingCommand& request, RequestContext& rctx) {
   auto topic = requiredField(request, rctx, "topic");
   if (!topic) return;
-  auto route = ctx.routes.pickupTopicRouteData(*topic);
+  bool orderEnabled;
+  {
+    std::lock_guard<std::mutex> lock(ctx.configMutex);
+    orderEnabled = ctx.config.orderMessageEnable;
+  }
+  // Clients from V4_9_4 on (or asking explicitly) get standard JSON with quoted broker ids; older
+  // ones get fastjson's bare numeric keys, which is all that Go v2 and ali-ons parse correctly.
+  const bool standard = request.version >= mqversion::V4_9_4 ||
+                        request.ext.getBool("acceptStandardJsonOnly").value_or(false);
+  // With order topics on, the body also carries KV config, which the route version does not
+  // cover: those answers are built every time.
+  if (!orderEnabled) {
+    if (auto body = ctx.routeBodies.get(*topic, standard, ctx.routes.routeVersion())) {
+      RemotingCommand resp = RemotingCommand::createResponse(request, rc::SUCCESS);
+      resp.setBody(*body);
+      rctx.reply(std::move(resp));
+      return;
+    }
+  }
+  uint64_t version = 0;
+  auto route = ctx.routes.pickupTopicRouteData(*topic, &version);
   if (!route) {
     rctx.reply(RemotingCommand::createResponse(
         request, rc::TOPIC_NOT_EXIST,
@@ -24,20 +44,13 @@ void getRouteInfoByTopic(NamesrvContext& ctx, RemotingCommand& request, RequestC
             "\nSee http://rocketmq.apache.org/docs/faq/ for further details."));
     return;
   }
-  bool orderEnabled;
-  {
-    std::lock_guard<std::mutex> lock(ctx.configMutex);
-    orderEnabled = ctx.config.orderMessageEnable;
-  }
   if (orderEnabled) {
     route->orderTopicConf = ctx.kvConfig.get(kNamespaceOrderTopicConfig, *topic);
   }
-  // Clients from V4_9_4 on (or asking explicitly) get standard JSON with quoted broker ids; older
-  // ones get fastjson's bare numeric keys, which is all that Go v2 and ali-ons parse correctly.
-  const bool standard = request.version >= mqversion::V4_9_4 ||
-                        request.ext.getBool("acceptStandardJsonOnly").value_or(false);
+  auto body = std::make_shared<const std::string>(route->encode(standard));
+  if (!orderEnabled) ctx.routeBodies.put(*topic, standard, version, body);
   RemotingCommand resp = RemotingCommand::createResponse(request, rc::SUCCESS);
-  resp.setBody(route->encode(standard));
+  resp.setBody(*body);
   rctx.reply(std::move(resp));
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "namesrv/route_body_cache.h"
+
 namespace rmq::namesrv {
 namespace {
 
@@ -116,6 +118,40 @@ TEST(RouteInfoManager, WritePermAndDeleteAndLists) {
   EXPECT_FALSE(m.pickupTopicRouteData("T1"));
   m.deleteTopic("T2");
   EXPECT_TRUE(m.getAllTopicList().empty());
+}
+
+}  // namespace
+}  // namespace rmq::namesrv
+
+namespace rmq::namesrv {
+namespace {
+
+TEST(RouteBodyCache, ServesABodyOnlyForTheVersionItWasBuiltFrom) {
+  RouteInfoManager m;
+  RouteBodyCache cache;
+  auto w = topics({"T1"}, 1);
+  m.registerBroker("C", "a:1", "broker-a", 0, "", &w, {}, 1, 100);
+  uint64_t v = 0;
+  ASSERT_TRUE(m.pickupTopicRouteData("T1", &v));
+  EXPECT_EQ(v, m.routeVersion());
+  cache.put("T1", false, v, std::make_shared<const std::string>("legacy"));
+  cache.put("T1", true, v, std::make_shared<const std::string>("standard"));
+  EXPECT_EQ(*cache.get("T1", false, m.routeVersion()), "legacy");
+  EXPECT_EQ(*cache.get("T1", true, m.routeVersion()), "standard");
+  EXPECT_EQ(cache.get("T2", false, m.routeVersion()), nullptr);
+  // Any change of the tables (here a permission change) retires every cached body...
+  m.wipeWritePermOfBroker("broker-a");
+  EXPECT_NE(m.routeVersion(), v);
+  EXPECT_EQ(cache.get("T1", false, m.routeVersion()), nullptr);
+  // ...and a body built from older data never replaces a newer one.
+  cache.put("T1", false, m.routeVersion(), std::make_shared<const std::string>("new"));
+  cache.put("T1", false, v, std::make_shared<const std::string>("old"));
+  EXPECT_EQ(*cache.get("T1", false, m.routeVersion()), "new");
+  // Liveness refreshes do not change routes.
+  const uint64_t before = m.routeVersion();
+  std::optional<protocol::DataVersion> stored;
+  m.isBrokerTopicConfigChanged("a:1", protocol::DataVersion{1000, 1}, &stored, 200, true);
+  EXPECT_EQ(m.routeVersion(), before);
 }
 
 }  // namespace
