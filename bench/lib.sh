@@ -301,14 +301,26 @@ rmq_busy_note() {
   [ "$RMQ_BUSY_STEPS" = 0 ] || echo "**Warning:** $RMQ_BUSY_STEPS step(s) ran while other processes loaded the machine; their rows are marked †, their figures are skewed."
 }
 
+# ---- disk ----
+# rmq_disk_dev DIR: the block device (e.g. vda) holding DIR.
+rmq_disk_dev() {
+  local src dev
+  src=$(findmnt -no SOURCE --target "$1" | head -1)
+  dev=$(lsblk -no PKNAME "$src" 2>/dev/null | head -1 || true)
+  [ -n "$dev" ] || dev=$(basename "$src")
+  echo "$dev"
+}
+# rmq_disk_written_mb DEV: MB (10^6 bytes) written to DEV since boot (/proc/diskstats).
+rmq_disk_written_mb() {
+  awk -v d="$1" '$3 == d {printf "%.1f\n", $10 * 512 / 1e6}' /proc/diskstats
+}
+
 # ---- machine and doc ----
 # rmq_machine [DIR]: one line: cores, CPU, RAM, kernel and the disk holding DIR.
 rmq_machine() {
-  local dir=${1:-$rmq_parent} src dev model size fstype cpu mem
-  src=$(findmnt -no SOURCE --target "$dir" | head -1)
+  local dir=${1:-$rmq_parent} dev model size fstype cpu mem
   fstype="$(findmnt -no FSTYPE --target "$dir" | head -1) ($(findmnt -no OPTIONS --target "$dir" | head -1))"
-  dev=$(lsblk -no PKNAME "$src" 2>/dev/null | head -1 || true)
-  [ -n "$dev" ] || dev=$(basename "$src")
+  dev=$(rmq_disk_dev "$dir")
   model=$(lsblk -dno MODEL "/dev/$dev" 2>/dev/null | xargs || true)
   size=$(lsblk -dno SIZE "/dev/$dev" 2>/dev/null | xargs || true)
   cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
