@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "common/file_util.h"
 #include "common/logging.h"
+#include "store/config/config_file.h"
 #include "store/config/offset_table_codec.h"
 
 namespace rmq::broker {
@@ -15,19 +15,10 @@ std::string offsetKey(std::string_view topic, std::string_view group) {
 }  // namespace
 
 Status ConsumerOffsetManager::load() {
-  std::string text;
-  Status s = readFileOrBackup(path_, text);
-  if (!s.ok() || text.empty()) return Status::Ok();
   store::config::ConsumerOffsetFile file;
-  s = store::config::decode(text, file);
-  if (!s.ok()) {
-    std::string bak;
-    if (readWholeFile(path_ + ".bak", bak).ok() && store::config::decode(bak, file).ok()) {
-      RMQ_LOG(WARN) << path_ << " is damaged (" << s.message() << "), loaded the .bak copy";
-    } else {
-      return Status::Error("cannot load " + path_ + ": " + s.message());
-    }
-  }
+  bool loaded = false;
+  Status s = store::config::loadConfigFile(path_, file, loaded);
+  if (!s.ok() || !loaded) return s;  // nothing stored: first start
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& [key, queues] : file.offsetTable) {
     if (table_.find(key) == table_.end()) fileOrder_.push_back(key);
@@ -52,7 +43,7 @@ std::string ConsumerOffsetManager::encode() const {
 }
 
 Status ConsumerOffsetManager::persist() {
-  return writeFileAtomically(path_, encode());
+  return store::config::saveConfigFile(path_, encode());
 }
 
 void ConsumerOffsetManager::commitOffset(std::string_view group, std::string_view topic,

@@ -9,6 +9,7 @@
 #include "common/logging.h"
 #include "common/properties.h"
 #include "common/time_util.h"
+#include "store/config/config_file.h"
 #include "store/config/offset_table_codec.h"
 #include "store/message_properties.h"
 #include "store/store_format.h"
@@ -55,7 +56,7 @@ std::string ScheduleMessageService::encodeOffsets() const {
 }
 
 Status ScheduleMessageService::persist() {
-  return writeFileAtomically(path_, encodeOffsets());
+  return store::config::saveConfigFile(path_, encodeOffsets());
 }
 
 std::map<int32_t, int64_t> ScheduleMessageService::offsets() const {

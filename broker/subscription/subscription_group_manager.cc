@@ -4,9 +4,9 @@
 #include <mutex>
 
 #include "broker/topic/topic_validator.h"
-#include "common/file_util.h"
 #include "common/logging.h"
 #include "common/time_util.h"
+#include "store/config/config_file.h"
 
 namespace rmq::broker {
 
@@ -29,19 +29,10 @@ void SubscriptionGroupManager::putLocked(const SubscriptionGroupConfig& c) {
 }
 
 Status SubscriptionGroupManager::load() {
-  std::string text;
-  Status s = readFileOrBackup(path_, text);
-  if (!s.ok() || text.empty()) return Status::Ok();
   store::config::SubscriptionGroupFile file;
-  s = store::config::decode(text, file);
-  if (!s.ok()) {
-    std::string bak;
-    if (readWholeFile(path_ + ".bak", bak).ok() && store::config::decode(bak, file).ok()) {
-      RMQ_LOG(WARN) << path_ << " is damaged (" << s.message() << "), loaded the .bak copy";
-    } else {
-      return Status::Error("cannot load " + path_ + ": " + s.message());
-    }
-  }
+  bool loaded = false;
+  Status s = store::config::loadConfigFile(path_, file, loaded);
+  if (!s.ok() || !loaded) return s;  // nothing stored: first start
   std::unique_lock lock(mutex_);
   for (auto& [name, c] : file.subscriptionGroupTable) {
     SubscriptionGroupConfig g = c;
@@ -60,7 +51,7 @@ Status SubscriptionGroupManager::persistLocked() const {
     auto it = table_.find(name);
     if (it != table_.end()) file.subscriptionGroupTable.emplace_back(name, it->second);
   }
-  return writeFileAtomically(path_, store::config::encode(file));
+  return store::config::saveConfigFile(path_, store::config::encode(file));
 }
 
 Status SubscriptionGroupManager::persist() {

@@ -4,10 +4,10 @@
 #include <mutex>
 
 #include "broker/topic/topic_validator.h"
-#include "common/file_util.h"
 #include "common/logging.h"
 #include "common/protocol/perm_name.h"
 #include "common/time_util.h"
+#include "store/config/config_file.h"
 #include "store/config/topic_config_codec.h"
 
 namespace rmq::broker {
@@ -48,20 +48,10 @@ void TopicConfigManager::addSystemTopicsLocked() {
 }
 
 Status TopicConfigManager::load() {
-  std::string text;
-  Status s = readFileOrBackup(path_, text);
-  if (!s.ok() || text.empty()) return Status::Ok();  // first start
   store::config::TopicConfigFile file;
-  s = store::config::decode(text, file);
-  if (!s.ok()) {
-    // Java falls back to the .bak copy when the file does not decode.
-    std::string bak;
-    if (readWholeFile(path_ + ".bak", bak).ok() && store::config::decode(bak, file).ok()) {
-      RMQ_LOG(WARN) << path_ << " is damaged (" << s.message() << "), loaded the .bak copy";
-    } else {
-      return Status::Error("cannot load " + path_ + ": " + s.message());
-    }
-  }
+  bool loaded = false;
+  Status s = store::config::loadConfigFile(path_, file, loaded);
+  if (!s.ok() || !loaded) return s;  // nothing stored: first start
   std::unique_lock lock(mutex_);
   for (auto& [name, c] : file.topicConfigTable) {
     TopicConfig tc = c;
@@ -80,7 +70,7 @@ Status TopicConfigManager::persistLocked() const {
     auto it = table_.find(name);
     if (it != table_.end()) file.topicConfigTable.emplace_back(name, it->second);
   }
-  return writeFileAtomically(path_, store::config::encode(file));
+  return store::config::saveConfigFile(path_, store::config::encode(file));
 }
 
 Status TopicConfigManager::persist() {
