@@ -315,6 +315,40 @@ rmq_disk_written_mb() {
   awk -v d="$1" '$3 == d {printf "%.1f\n", $10 * 512 / 1e6}' /proc/diskstats
 }
 
+# rmq_disk_read_mb DEV: MB read from DEV since boot.
+rmq_disk_read_mb() {
+  awk -v d="$1" '$3 == d {printf "%.1f\n", $6 * 512 / 1e6}' /proc/diskstats
+}
+# rmq_drop_cache DIR: writes back and drops the page cache of every file under DIR
+# (fdatasync + POSIX_FADV_DONTNEED; pages still mapped by a running process stay).
+rmq_drop_cache() {
+  python3 - "$1" <<'PY'
+import os, sys
+for root, _, files in os.walk(sys.argv[1]):
+    for f in files:
+        try:
+            fd = os.open(os.path.join(root, f), os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fdatasync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+PY
+}
+# rmq_cached_mb DIR: MB of the files under DIR in the page cache (fincore).
+rmq_cached_mb() {
+  find "$1" -type f -print0 | xargs -0 -r fincore -b -n -o RES 2>/dev/null |
+    awk '{s += $1} END {printf "%.1f\n", s / 1e6}'
+}
+# rmq_size_bytes 2G|500M|123: bytes (K, M, G = powers of 1024).
+rmq_size_bytes() {
+  awk -v s="$1" 'BEGIN { n = s + 0; u = toupper(substr(s, length(s)));
+    if (u == "K") n *= 1024; else if (u == "M") n *= 1048576; else if (u == "G") n *= 1073741824;
+    printf "%.0f\n", n }'
+}
+
 # ---- machine and doc ----
 # rmq_machine [DIR]: one line: cores, CPU, RAM, kernel and the disk holding DIR.
 rmq_machine() {
