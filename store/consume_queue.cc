@@ -128,6 +128,18 @@ MappedRegion ConsumeQueue::getUnits(int64_t queueOffset) const {
   return MappedRegion{file, file->data() + pos, wrote - pos, logic};
 }
 
+bool ConsumeQueue::readUnitsInFile(int64_t queueOffset, int64_t maxCount,
+                                   std::vector<ConsumeQueueUnit>& out) const {
+  out.clear();
+  MappedRegion region = getUnits(queueOffset);
+  if (!region.valid()) return false;
+  for (int64_t at = 0; at + kUnit <= region.size && static_cast<int64_t>(out.size()) < maxCount;
+       at += kUnit) {
+    out.push_back(readUnit(region.data + at));
+  }
+  return true;
+}
+
 int64_t ConsumeQueue::rollNextFile(int64_t queueOffset) const {
   const int64_t unitsPerFile = files_.fileSize() / kUnit;
   return queueOffset + unitsPerFile - queueOffset % unitsPerFile;

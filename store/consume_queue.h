@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "store/mapped_file_queue.h"
@@ -45,6 +46,10 @@ class ConsumeQueue {
   bool getUnit(int64_t queueOffset, ConsumeQueueUnit& out) const;
   // Units from `queueOffset` to the end of what is written in the file holding it.
   MappedRegion getUnits(int64_t queueOffset) const;
+  // The same units decoded, at most `maxCount`; false when there is none (Java's
+  // getIndexBuffer returning null).
+  bool readUnitsInFile(int64_t queueOffset, int64_t maxCount,
+                       std::vector<ConsumeQueueUnit>& out) const;
   // Queue offset where the file after the one holding `queueOffset` starts.
   int64_t rollNextFile(int64_t queueOffset) const;
 

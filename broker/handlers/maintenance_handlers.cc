@@ -66,29 +66,46 @@ void queryConsumeQueue(BrokerContext& ctx, RemotingCommand& r, RequestContext& r
   if (!cq) {
     rctx.reply(RemotingCommand::createResponse(
         r, rc::SYSTEM_ERROR,
-        "" + std::string(*topic) + "-" + std::to_string(*queueId) + " not exist!"));
+        std::to_string(*queueId) + "@" + std::string(*topic) + " is not exist!"));
+    return;
+  }
+  // Java's body, fields in fastjson's (alphabetical) order, nulls left out: filterData,
+  // maxQueueIndex, minQueueIndex, queueData, subscriptionData.
+  std::optional<std::string> filterData;
+  std::optional<protocol::SubscriptionData> subscription;
+  if (auto group = r.ext.get("consumerGroup")) {
+    subscription = ctx.consumers.findSubscriptionData(std::string(*group), std::string(*topic));
+    // Java prints its ConsumerFilterData here; this broker keeps no filter data (SQL92 is
+    // compiled per subscription), which Java prints as "null" for tag subscriptions too.
+    filterData = subscription ? std::string("null")
+                              : std::string(*group) + "@" + std::string(*topic) + " is not online!";
+  }
+  std::vector<store::ConsumeQueueUnit> units;
+  const bool found = cq->readUnitsInFile(*index, std::max<int64_t>(0, *count), units);
+  RemotingCommand resp = RemotingCommand::createResponse(r, rc::SUCCESS);
+  if (!found) {
+    // Java returns before it sets the body here.
+    resp.remark = "Index " + std::to_string(*index) + " of " + std::to_string(*queueId) + "@" +
+                  std::string(*topic) + " is not exist!";
+    rctx.reply(std::move(resp));
     return;
   }
   std::string body;
   json::JsonWriter w(body);
   w.beginObject();
+  if (filterData) w.member("filterData", *filterData);
   w.member("maxQueueIndex", cq->maxOffsetInQueue()).member("minQueueIndex", cq->minOffsetInQueue());
   w.key("queueData").beginArray();
-  for (int64_t i = *index; i < *index + std::min<int64_t>(*count, 256); ++i) {
-    store::ConsumeQueueUnit u;
-    if (!cq->getUnit(i, u)) break;
+  for (const auto& u : units) {
     w.beginObject().member("eval", false).member("physicOffset", u.commitLogOffset);
     w.member("physicSize", u.size).member("tagsCode", u.tagsCode).endObject();
   }
   w.endArray();
-  if (auto group = r.ext.get("consumerGroup"); group && !group->empty()) {
-    if (auto sd = ctx.consumers.findSubscriptionData(std::string(*group), std::string(*topic))) {
-      w.key("subscriptionData");
-      sd->write(w);
-    }
+  if (subscription) {
+    w.key("subscriptionData");
+    subscription->write(w);
   }
   w.endObject();
-  RemotingCommand resp = RemotingCommand::createResponse(r, rc::SUCCESS);
   resp.setBody(std::move(body));
   rctx.reply(std::move(resp));
 }

@@ -169,9 +169,35 @@ TEST_F(AdminTest, MaintenanceRequests) {
   ASSERT_TRUE(json::parseLenientJson(resp.body(), doc).ok());
   EXPECT_EQ(doc["maxQueueIndex"].GetInt64(), 3);
   EXPECT_EQ(doc["queueData"].Size(), 3u);
+  EXPECT_FALSE(doc.HasMember("filterData"));  // no consumerGroup asked for
+  // Java's quirks: a group that is not online gets filterData text and no subscriptionData; the
+  // count caps the units; an index past the written units is SUCCESS with a remark and no body.
+  RemotingCommand q2 = RemotingCommand::createRequest(req::QUERY_CONSUME_QUEUE);
+  q2.addExt("topic", "AdminTopic").addExt("queueId", "0").addExt("index", "1").addExt("count", "1");
+  q2.addExt("consumerGroup", "Offline");
+  resp = call(std::move(q2));
+  ASSERT_EQ(resp.code, rc::SUCCESS);
+  EXPECT_EQ(
+      std::string(resp.body()).rfind("{\"filterData\":\"Offline@AdminTopic is not online!\",", 0),
+      0u)
+      << resp.body();
+  ASSERT_TRUE(json::parseLenientJson(resp.body(), doc).ok());
+  EXPECT_EQ(doc["queueData"].Size(), 1u);
+  EXPECT_FALSE(doc.HasMember("subscriptionData"));
+  RemotingCommand past = RemotingCommand::createRequest(req::QUERY_CONSUME_QUEUE);
+  past.addExt("topic", "AdminTopic")
+      .addExt("queueId", "0")
+      .addExt("index", "3")
+      .addExt("count", "1");
+  resp = call(std::move(past));
+  EXPECT_EQ(resp.code, rc::SUCCESS);
+  EXPECT_EQ(resp.remark.value_or(""), "Index 3 of 0@AdminTopic is not exist!");
+  EXPECT_TRUE(resp.body().empty());
   RemotingCommand unknown = RemotingCommand::createRequest(req::QUERY_CONSUME_QUEUE);
   unknown.addExt("topic", "Nope").addExt("queueId", "0").addExt("index", "0").addExt("count", "1");
-  EXPECT_EQ(call(std::move(unknown)).code, rc::SYSTEM_ERROR);
+  resp = call(std::move(unknown));
+  EXPECT_EQ(resp.code, rc::SYSTEM_ERROR);
+  EXPECT_EQ(resp.remark.value_or(""), "0@Nope is not exist!");
   EXPECT_EQ(call(RemotingCommand::createRequest(req::CLEAN_EXPIRED_CONSUMEQUEUE)).code,
             rc::SUCCESS);
   EXPECT_EQ(call(RemotingCommand::createRequest(req::DELETE_EXPIRED_COMMITLOG)).code, rc::SUCCESS);
