@@ -27,6 +27,7 @@ for w in $inflights; do
   "$rmq_bin/mqbench" -b "$BROKER_ADDR" -t "$topic" --consumer -g "e2e_group_$run" --stamp \
     -d $((secs + drain + 1)) --report $((secs + drain + 1)) >"$work/consumer.$run.out" 2>&1 &
   consumer_pid=$!
+  rmq_track "$consumer_pid"
   sleep 1  # the consumer's first pulls are suspended on the empty queues
   prod=$("$rmq_bin/mqbench" -b "$BROKER_ADDR" -t "$topic" -w "$w" -s "$size" -d "$secs" \
          --report "$secs" --stamp --pid "$BROKER_PID" | grep '^RESULT')

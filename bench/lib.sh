@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared functions of the bench/*.sh scripts: build, free ports, temporary directories and
 # cleanup, starting mqnamesrv / mqbroker with a config and timing them to serving, RSS figures,
 # waiting for a quiet machine, RESULT-line fields, the machine description and the append to
@@ -35,14 +36,17 @@ rmq_build() {
 # ---- temporary directories, processes, cleanup ----
 rmq_cleanup() {
   local p
+  [ -z "${rmq_monitor_pid:-}" ] || kill "$rmq_monitor_pid" 2>/dev/null || true
   for p in "${rmq_pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${rmq_pids[@]}"; do
     for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
     kill -9 "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
   done
-  wait 2>/dev/null || true
   for p in "${rmq_dirs[@]}"; do rm -rf "$p"; done
 }
+# rmq_track PID: a background process of the script, stopped at exit if still running.
+rmq_track() { rmq_pids+=("$1"); }
 trap rmq_cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -257,7 +261,8 @@ if mode == "wait":
             print("warning: still busy after %.0f s; measuring anyway" % timeout, file=sys.stderr)
             sys.exit(1)
 else:
-    while True:
+    parent = os.getppid()
+    while os.getppid() == parent:  # ends with the script, even after a SIGKILL
         busy, used = busy_window(1.0)
         if busy:
             open(flag, "w").close()
