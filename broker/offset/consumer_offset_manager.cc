@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "common/logging.h"
-#include "store/config/config_file.h"
 #include "store/config/offset_table_codec.h"
 
 namespace rmq::broker {
@@ -14,18 +13,18 @@ std::string offsetKey(std::string_view topic, std::string_view group) {
 }
 }  // namespace
 
-Status ConsumerOffsetManager::load() {
+Status ConsumerOffsetManager::decode(std::string_view json) {
   store::config::ConsumerOffsetFile file;
-  bool loaded = false;
-  Status s = store::config::loadConfigFile(path_, file, loaded);
-  if (!s.ok() || !loaded) return s;  // nothing stored: first start
+  Status s = store::config::decode(json, file);
+  if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& [key, queues] : file.offsetTable) {
     if (table_.find(key) == table_.end()) fileOrder_.push_back(key);
     auto& m = table_[key];
     for (auto& [q, off] : queues) m[q] = off;
   }
-  RMQ_LOG(INFO) << "load " << path_ << " OK, " << table_.size() << " topic@group entries";
+  RMQ_LOG(INFO) << "load " << configFilePath() << " OK, " << table_.size()
+                << " topic@group entries";
   return Status::Ok();
 }
 
@@ -40,10 +39,6 @@ std::string ConsumerOffsetManager::encode() const {
     file.offsetTable.emplace_back(key, std::move(q));
   }
   return store::config::encode(file);
-}
-
-Status ConsumerOffsetManager::persist() {
-  return store::config::saveConfigFile(path_, encode());
 }
 
 void ConsumerOffsetManager::commitOffset(std::string_view group, std::string_view topic,

@@ -10,16 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "broker/config_manager.h"
 #include "common/status.h"
 
 namespace rmq::broker {
 
-class ConsumerOffsetManager {
+class ConsumerOffsetManager : public ConfigManager {
  public:
-  explicit ConsumerOffsetManager(std::string path) : path_(std::move(path)) {}
-
-  Status load();
-  Status persist();
+  explicit ConsumerOffsetManager(std::string path) : ConfigManager(std::move(path)) {}
 
   void commitOffset(std::string_view group, std::string_view topic, int32_t queueId,
                     int64_t offset);
@@ -31,10 +29,12 @@ class ConsumerOffsetManager {
   void removeGroup(std::string_view group);
   void removeTopic(std::string_view topic);
   // The JSON body of GET_ALL_CONSUMER_OFFSET / the file content.
-  std::string encode() const;
+  std::string encode() const override;
+
+ protected:
+  Status decode(std::string_view json) override;
 
  private:
-  std::string path_;
   mutable std::mutex mutex_;
   std::map<std::string, std::map<int32_t, int64_t>, std::less<>> table_;  // "topic@group"
   std::vector<std::string> fileOrder_;

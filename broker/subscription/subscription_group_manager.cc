@@ -6,12 +6,11 @@
 #include "broker/topic/topic_validator.h"
 #include "common/logging.h"
 #include "common/time_util.h"
-#include "store/config/config_file.h"
 
 namespace rmq::broker {
 
 SubscriptionGroupManager::SubscriptionGroupManager(const BrokerConfig& config, std::string path)
-    : config_(config), path_(std::move(path)) {
+    : ConfigManager(std::move(path)), config_(config) {
   dataVersion_.timestamp = nowMillis();
   std::unique_lock lock(mutex_);
   for (const char* name :
@@ -28,11 +27,10 @@ void SubscriptionGroupManager::putLocked(const SubscriptionGroupConfig& c) {
   table_[c.groupName] = c;
 }
 
-Status SubscriptionGroupManager::load() {
+Status SubscriptionGroupManager::decode(std::string_view json) {
   store::config::SubscriptionGroupFile file;
-  bool loaded = false;
-  Status s = store::config::loadConfigFile(path_, file, loaded);
-  if (!s.ok() || !loaded) return s;  // nothing stored: first start
+  Status s = store::config::decode(json, file);
+  if (!s.ok()) return s;
   std::unique_lock lock(mutex_);
   for (auto& [name, c] : file.subscriptionGroupTable) {
     SubscriptionGroupConfig g = c;
@@ -40,18 +38,27 @@ Status SubscriptionGroupManager::load() {
     putLocked(g);
   }
   dataVersion_ = file.dataVersion;
-  RMQ_LOG(INFO) << "load " << path_ << " OK, " << table_.size() << " groups";
+  RMQ_LOG(INFO) << "load " << configFilePath() << " OK, " << table_.size() << " groups";
   return Status::Ok();
 }
 
-Status SubscriptionGroupManager::persistLocked() const {
+std::string SubscriptionGroupManager::encodeLocked() const {
   store::config::SubscriptionGroupFile file;
   file.dataVersion = dataVersion_;
   for (const auto& name : fileOrder_) {
     auto it = table_.find(name);
     if (it != table_.end()) file.subscriptionGroupTable.emplace_back(name, it->second);
   }
-  return store::config::saveConfigFile(path_, store::config::encode(file));
+  return store::config::encode(file);
+}
+
+std::string SubscriptionGroupManager::encode() const {
+  std::shared_lock lock(mutex_);
+  return encodeLocked();
+}
+
+Status SubscriptionGroupManager::persistLocked() const {
+  return writeConfigFile(encodeLocked());
 }
 
 Status SubscriptionGroupManager::persist() {

@@ -10,18 +10,19 @@
 #include <vector>
 
 #include "broker/broker_config.h"
+#include "broker/config_manager.h"
 #include "store/config/subscription_group_codec.h"
 
 namespace rmq::broker {
 
 using store::config::SubscriptionGroupConfig;
 
-class SubscriptionGroupManager {
+class SubscriptionGroupManager : public ConfigManager {
  public:
   SubscriptionGroupManager(const BrokerConfig& config, std::string path);
 
-  Status load();
-  Status persist();
+  Status persist() override;
+  std::string encode() const override;
   // The group, created with defaults when unknown and auto-creation is allowed.
   std::optional<SubscriptionGroupConfig> findSubscriptionGroupConfig(std::string_view group);
   std::optional<SubscriptionGroupConfig> select(std::string_view group) const;
@@ -30,11 +31,14 @@ class SubscriptionGroupManager {
   std::vector<SubscriptionGroupConfig> all() const;
   protocol::DataVersion dataVersion() const;
 
+ protected:
+  Status decode(std::string_view json) override;
+
  private:
   void putLocked(const SubscriptionGroupConfig& c);
+  std::string encodeLocked() const;
   Status persistLocked() const;
   const BrokerConfig& config_;
-  std::string path_;
   mutable std::shared_mutex mutex_;
   std::map<std::string, SubscriptionGroupConfig, std::less<>> table_;
   std::vector<std::string> fileOrder_;

@@ -128,6 +128,40 @@ TEST(ConsumerOffsetManager, CommitQueryPersistWithBareKeys) {
   EXPECT_EQ(again.queryOffset("g", "t", 1), -1);
 }
 
+// The ConfigManager rules every file-backed manager shares: encode() is the file, persist()
+// leaves the previous file as .bak, and load() takes that copy when the file is damaged.
+TEST(ConfigManager, PersistEncodeAndBackupFallback) {
+  TempDir dir;
+  BrokerConfig cfg = testConfig();
+  const std::string path = dir.path + "/subscriptionGroup.json";
+  SubscriptionGroupManager m(cfg, path);
+  EXPECT_EQ(m.configFilePath(), path);
+  ASSERT_TRUE(m.load().ok());  // nothing stored: a first start
+  m.findSubscriptionGroupConfig("G1");
+  m.findSubscriptionGroupConfig("G2");  // G1 only is in the .bak copy now
+  std::string text;
+  ASSERT_TRUE(readWholeFile(path, text).ok());
+  EXPECT_EQ(text, m.encode());
+
+  ASSERT_TRUE(writeFileAtomically(path, "{\"subscriptionGroupTable\":").ok());
+  // That write moved the G1+G2 file to .bak.
+  SubscriptionGroupManager fromBak(cfg, path);
+  ASSERT_TRUE(fromBak.load().ok());
+  EXPECT_TRUE(fromBak.select("G1"));
+  EXPECT_TRUE(fromBak.select("G2"));
+  EXPECT_EQ(fromBak.dataVersion(), m.dataVersion());
+
+  const std::string offsets = dir.path + "/consumerOffset.json";
+  ASSERT_TRUE(writeFileAtomically(offsets, "{\"offsetTable\":[]}").ok());
+  ConsumerOffsetManager damaged(offsets);
+  EXPECT_FALSE(damaged.load().ok());  // no .bak to fall back to
+
+  TopicConfigManager topics(cfg, dir.path + "/topics.json");
+  ASSERT_TRUE(topics.persist().ok());
+  ASSERT_TRUE(readWholeFile(topics.configFilePath(), text).ok());
+  EXPECT_EQ(text, topics.encode());
+}
+
 TEST(ConsumerManager, MembershipChangesNotifyTheGroup) {
   ConsumerManager m;
   std::vector<std::pair<std::string, size_t>> notified;

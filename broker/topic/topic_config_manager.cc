@@ -7,13 +7,12 @@
 #include "common/logging.h"
 #include "common/protocol/perm_name.h"
 #include "common/time_util.h"
-#include "store/config/config_file.h"
 #include "store/config/topic_config_codec.h"
 
 namespace rmq::broker {
 
 TopicConfigManager::TopicConfigManager(const BrokerConfig& config, std::string path)
-    : config_(config), path_(std::move(path)) {
+    : ConfigManager(std::move(path)), config_(config) {
   dataVersion_.timestamp = nowMillis();
   std::unique_lock lock(mutex_);
   addSystemTopicsLocked();
@@ -47,11 +46,10 @@ void TopicConfigManager::addSystemTopicsLocked() {
   add(config_.brokerClusterName + std::string(topics::kReplyTopicSuffix), 1, rw);
 }
 
-Status TopicConfigManager::load() {
+Status TopicConfigManager::decode(std::string_view json) {
   store::config::TopicConfigFile file;
-  bool loaded = false;
-  Status s = store::config::loadConfigFile(path_, file, loaded);
-  if (!s.ok() || !loaded) return s;  // nothing stored: first start
+  Status s = store::config::decode(json, file);
+  if (!s.ok()) return s;
   std::unique_lock lock(mutex_);
   for (auto& [name, c] : file.topicConfigTable) {
     TopicConfig tc = c;
@@ -59,18 +57,27 @@ Status TopicConfigManager::load() {
     putLocked(tc);
   }
   dataVersion_ = file.dataVersion;
-  RMQ_LOG(INFO) << "load " << path_ << " OK, " << table_.size() << " topics";
+  RMQ_LOG(INFO) << "load " << configFilePath() << " OK, " << table_.size() << " topics";
   return Status::Ok();
 }
 
-Status TopicConfigManager::persistLocked() const {
+std::string TopicConfigManager::encodeLocked() const {
   store::config::TopicConfigFile file;
   file.dataVersion = dataVersion_;
   for (const auto& name : fileOrder_) {
     auto it = table_.find(name);
     if (it != table_.end()) file.topicConfigTable.emplace_back(name, it->second);
   }
-  return store::config::saveConfigFile(path_, store::config::encode(file));
+  return store::config::encode(file);
+}
+
+std::string TopicConfigManager::encode() const {
+  std::shared_lock lock(mutex_);
+  return encodeLocked();
+}
+
+Status TopicConfigManager::persistLocked() const {
+  return writeConfigFile(encodeLocked());
 }
 
 Status TopicConfigManager::persist() {

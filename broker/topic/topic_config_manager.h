@@ -15,18 +15,19 @@
 #include <vector>
 
 #include "broker/broker_config.h"
+#include "broker/config_manager.h"
 #include "common/protocol/topic_config.h"
 
 namespace rmq::broker {
 
 using protocol::TopicConfig;
 
-class TopicConfigManager {
+class TopicConfigManager : public ConfigManager {
  public:
   TopicConfigManager(const BrokerConfig& config, std::string path);
 
-  Status load();
-  Status persist();
+  Status persist() override;
+  std::string encode() const override;
 
   std::optional<TopicConfig> select(std::string_view topic) const;
   bool exists(std::string_view topic) const { return select(topic).has_value(); }
@@ -54,13 +55,16 @@ class TopicConfigManager {
 
   void setOnTopicCreated(std::function<void()> f) { onTopicCreated_ = std::move(f); }
 
+ protected:
+  Status decode(std::string_view json) override;
+
  private:
   void addSystemTopicsLocked();
   void putLocked(const TopicConfig& c);
+  std::string encodeLocked() const;
   Status persistLocked() const;
 
   const BrokerConfig& config_;
-  std::string path_;
   mutable std::shared_mutex mutex_;
   std::map<std::string, TopicConfig, std::less<>> table_;
   std::vector<std::string> fileOrder_;  // insertion order, for Java-order ties when persisting
