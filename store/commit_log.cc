@@ -82,7 +82,6 @@ void CommitLog::start() {
   allocator_ = std::make_unique<AllocateMappedFileService>(
       files_, std::min<int64_t>(kWarmAheadBytes, config_.mappedFileSizeCommitLog),
       config_.isSyncFlush());
-  allocator_->prepareOnce();
   allocator_->start();
   if (config_.isSyncFlush()) {
     groupCommit_ = std::make_unique<GroupCommitService>([this] { return flushAll(); },
