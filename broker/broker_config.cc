@@ -5,7 +5,9 @@
 #include <net/if.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 #include "common/file_util.h"
 
@@ -140,10 +142,100 @@ const ConfigBinder<BrokerConfig>& BrokerConfig::binder() {
   return b;
 }
 
+namespace {
+
+// Java 4.9.8's defaults of the configuration keys this broker does not use (see javaOnly).
+// Those Java derives from the processor count are computed the same way.
+Properties javaOnlyDefaults() {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus < 1) cpus = 1;
+  const std::string sendThreads = std::to_string(std::min<long>(cpus, 4));
+  Properties p;
+  static const std::pair<const char*, const char*> fixed[] = {
+      // BrokerConfig
+      {"channelNotActiveInterval", "60000"},
+      {"clientManagerThreadPoolQueueCapacity", "1000000"},
+      {"commercialBaseCount", "1"},
+      {"commercialBigCount", "1"},
+      {"commercialTimerCount", "1"},
+      {"commercialTransCount", "1"},
+      {"configBlackList", "configBlackList;brokerConfigPath"},
+      {"consumerManagerThreadPoolQueueCapacity", "1000000"},
+      {"enableLmq", "false"},
+      {"enableMultiDispatch", "false"},
+      {"enableScheduleAsyncDeliver", "false"},
+      {"enableScheduleMessageStats", "true"},
+      {"endTransactionPoolQueueCapacity", "100000"},
+      {"filterServerNums", "0"},
+      {"heartbeatThreadPoolQueueCapacity", "50000"},
+      {"isolateLogEnable", "false"},
+      {"putThreadPoolQueueCapacity", "10000"},
+      {"queryThreadPoolQueueCapacity", "20000"},
+      {"replyThreadPoolQueueCapacity", "10000"},
+      {"scheduleAsyncDeliverMaxPendingLimit", "2000"},
+      {"scheduleAsyncDeliverMaxResendNum2Blocked", "3"},
+      // NettyServerConfig
+      {"serverAsyncSemaphoreValue", "64"},
+      {"serverCallbackExecutorThreads", "0"},
+      {"serverOnewaySemaphoreValue", "256"},
+      {"serverPooledByteBufAllocatorEnable", "true"},
+      {"serverSocketBacklog", "1024"},
+      {"serverSocketRcvBufSize", "0"},
+      {"serverSocketSndBufSize", "0"},
+      {"useEpollNativeSelector", "false"},
+      {"writeBufferHighWaterMark", "0"},
+      {"writeBufferLowWaterMark", "0"},
+      // NettyClientConfig
+      {"clientAsyncSemaphoreValue", "65535"},
+      {"clientChannelMaxIdleTimeSeconds", "120"},
+      {"clientCloseSocketIfTimeout", "true"},
+      {"clientOnewaySemaphoreValue", "65535"},
+      {"clientPooledByteBufAllocatorEnable", "false"},
+      {"clientSocketRcvBufSize", "0"},
+      {"clientSocketSndBufSize", "0"},
+      {"clientWorkerThreads", "4"},
+      {"connectTimeoutMillis", "3000"},
+      {"isEnableBatchPush", "false"},
+      {"useTLS", "false"},
+      // MessageStoreConfig
+      {"bitMapLengthConsumeQueueExt", "112"},
+      {"commitCommitLogLeastPages", "4"},
+      {"commitCommitLogThoroughInterval", "200"},
+      {"commitIntervalCommitLog", "200"},
+      {"debugLockEnable", "false"},
+      {"diskFallRecorded", "true"},
+      {"enableDLegerCommitLog", "false"},
+      {"fastFailIfNoBufferInStorePool", "false"},
+      {"flushLeastPagesWhenWarmMapedFile", "4096"},
+      {"haHousekeepingInterval", "20000"},
+      {"haSendHeartbeatInterval", "5000"},
+      {"haSlaveFallbehindMax", "268435456"},
+      {"haTransferBatchSize", "32768"},
+      {"mappedFileSizeConsumeQueueExt", "50331648"},
+      {"maxLmqConsumeQueueNum", "20000"},
+      {"putMsgIndexHightWater", "600000"},
+      {"slaveTimeout", "3000"},
+      {"transientStorePoolEnable", "false"},
+      {"transientStorePoolSize", "5"},
+      {"useReentrantLockWhenPutMessage", "true"},
+  };
+  for (const auto& [k, v] : fixed) p.set(k, v);
+  p.set("clientCallbackExecutorThreads", std::to_string(cpus));
+  p.set("putMessageFutureThreadPoolNums", sendThreads);
+  p.set("processReplyMessageThreadPoolNums", std::to_string(16 + 2 * cpus));
+  // max(8 + 2 * cpus, sendMessageThreadPoolNums * 4)
+  p.set("endTransactionThreadPoolNums",
+        std::to_string(std::max<long>(8 + 2 * cpus, std::min<long>(cpus, 4) * 4)));
+  return p;
+}
+
+}  // namespace
+
 BrokerConfiguration BrokerConfiguration::defaults() {
   BrokerConfiguration c;
   c.broker = BrokerConfig::defaults();
   c.store = store::MessageStoreConfig::defaults();
+  c.javaOnly = javaOnlyDefaults();
   return c;
 }
 
@@ -156,14 +248,25 @@ Status BrokerConfiguration::apply(const Properties& props) {
   std::vector<std::string> unknownKeys;
   s = store::MessageStoreConfig::binder().apply(store, rest, &unknownKeys);
   if (!s.ok()) return s;
-  for (const auto& k : unknownKeys) unknown.set(k, *props.get(k));
+  for (const auto& k : unknownKeys) {
+    (javaOnly.contains(k) ? javaOnly : unknown).set(k, *props.get(k));
+  }
   return Status::Ok();
 }
 
 Properties BrokerConfiguration::toProperties() const {
-  Properties p = unknown;
-  store::MessageStoreConfig::binder().write(store, p);
-  BrokerConfig::binder().write(broker, p);
+  Properties all = unknown;
+  for (const auto& [k, v] : javaOnly.entries()) all.set(k, v);
+  store::MessageStoreConfig::binder().write(store, all);
+  BrokerConfig::binder().write(broker, all);
+  // Java 4.9.8 writes neither the names used up to 4.5.1 (still read) nor a null
+  // haMasterAddress (a Properties holds no nulls).
+  Properties p;
+  for (const auto& [k, v] : all.entries()) {
+    if (k == "mapedFileSizeCommitLog" || k == "mapedFileSizeConsumeQueue") continue;
+    if (k == "haMasterAddress" && v.empty()) continue;
+    p.set(k, v);
+  }
   return p;
 }
 

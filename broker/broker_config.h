@@ -99,6 +99,10 @@ struct BrokerConfiguration {
   std::string configFilePath;  // the -c file, rewritten by UPDATE_BROKER_CONFIG
   BrokerConfig broker;
   store::MessageStoreConfig store;
+  // Keys of Java's BrokerConfig, NettyServerConfig, NettyClientConfig and MessageStoreConfig
+  // that this broker has no use for, with Java's defaults: broker.conf may set them, and they
+  // are reported back like the others (mqadmin getBrokerConfig shows every one).
+  Properties javaOnly;
   Properties unknown;
 
   static BrokerConfiguration defaults();

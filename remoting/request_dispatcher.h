@@ -31,6 +31,13 @@ class Responder {
   void reply(RemotingCommand response) const;
   bool oneway() const { return oneway_; }
   ConnectionPtr connection() const { return conn_.lock(); }
+  // The same answer slot, answering in `t` instead of the request's serialization (Java writes
+  // a re-executed long-polled pull in its default JSON).
+  Responder answeringIn(SerializeType t) const {
+    Responder r = *this;
+    r.serializeType_ = t;
+    return r;
+  }
 
  private:
   std::weak_ptr<Connection> conn_;

@@ -60,6 +60,7 @@ void updateBrokerConfig(BrokerContext& ctx, RemotingCommand& r, RequestContext& 
     }
     // Only what can change at runtime is taken over; the rest is persisted for the next start.
     ctx.conf.broker = updated.broker;
+    ctx.conf.javaOnly = updated.javaOnly;
     ctx.conf.unknown = updated.unknown;
     ctx.configVersion.nextVersion(nowMillis());
     if (!ctx.configFilePath.empty()) {

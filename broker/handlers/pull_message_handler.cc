@@ -299,7 +299,9 @@ void reexecuteHeldPull(BrokerContext& ctx, HeldPullRequest&& held) {
   auto conn = held.connection.lock();
   if (!conn || !conn->isOpen()) return;  // the consumer is gone; nothing to answer
   auto request = held.request;
-  auto responder = held.responder;
+  // Java answers a held pull from PullRequestHoldService with a response it writes itself, in
+  // its default serialization (JSON), whatever the request's was.
+  auto responder = held.responder.answeringIn(remoting::SerializeType::JSON);
   bool queued = ctx.pullExecutor.submit(
       [&ctx, conn, request, responder] { processPull(ctx, conn, request, responder, false); });
   if (!queued)

@@ -91,7 +91,8 @@ void deleteTopicInBroker(BrokerContext& ctx, RemotingCommand& r, RequestContext&
   ctx.offsets.removeTopic(t);
   ctx.store.deleteTopics({t});
   if (ctx.config.autoDeleteUnusedStats) ctx.brokerStatsManager.onTopicDeleted(t);
-  rctx.reply(RemotingCommand::createResponse(r, rc::SUCCESS, kNotSetRemark));
+  // Unlike the topic creation, Java clears the remark here (setRemark(null)).
+  rctx.reply(RemotingCommand::createResponse(r, rc::SUCCESS));
 }
 
 void getAllTopicConfig(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {

@@ -258,6 +258,23 @@ TEST(BrokerConfiguration, JavaKeysAndUnknownKeysKept) {
   EXPECT_FALSE(c.apply(bad).ok());
 }
 
+// GET_BROKER_CONFIG and -p list every key of Java's configuration classes, also those this
+// broker does not use (with Java's defaults, settable), and not the pre-4.5.1 names.
+TEST(BrokerConfiguration, ReportsJavaOnlyKeysAsJavaDoes) {
+  BrokerConfiguration c = BrokerConfiguration::defaults();
+  Properties all = c.toProperties();
+  EXPECT_EQ(all.get("useReentrantLockWhenPutMessage").value_or("?"), "true");
+  EXPECT_EQ(all.get("serverSocketBacklog").value_or("?"), "1024");
+  EXPECT_EQ(all.get("configBlackList").value_or("?"), "configBlackList;brokerConfigPath");
+  EXPECT_FALSE(all.contains("mapedFileSizeCommitLog"));
+  EXPECT_FALSE(all.contains("haMasterAddress"));  // null in Java
+  Properties p;
+  ASSERT_TRUE(Properties::parse("serverSocketBacklog=64\n", p).ok());
+  ASSERT_TRUE(c.apply(p).ok());
+  EXPECT_FALSE(c.unknown.contains("serverSocketBacklog"));  // a known key, not reported unknown
+  EXPECT_EQ(c.toProperties().get("serverSocketBacklog").value_or("?"), "64");
+}
+
 TEST(TpsSampler, WindowsFillUpAsJavaReportsThem) {
   TpsSampler s;
   EXPECT_EQ(s.tps(10), -1);

@@ -8,7 +8,6 @@
 
 #include "broker/properties_editor.h"
 #include "broker/topic/topic_validator.h"
-#include "broker/unique_id.h"
 #include "common/logging.h"
 #include "common/properties.h"
 #include "common/protocol/perm_name.h"
@@ -100,10 +99,11 @@ bool TransactionalMessageService::lookHalfMessage(int64_t commitLogOffset,
 
 store::PutMessageStatus TransactionalMessageService::writeOpRecord(int64_t halfQueueOffset) {
   const std::string body = std::to_string(halfQueueOffset);
-  const std::string uniq = createUniqueId();
-  std::vector<store::Property> props = {{prop::kTags, kRemoveTag},
-                                        {prop::kWaitStoreMsgOk, "false"},
-                                        {prop::kUniqClientMessageIdKeyIdx, uniq}};
+  // Java stores the properties string it built from the new Message (WAIT=true and TAGS, in its
+  // HashMap's order) before it sets WAIT=false and a UNIQ_KEY on the map only
+  // (TransactionalMessageBridge.makeOpMessageInner): the record has neither, and its length
+  // decides every later commit log offset.
+  std::vector<store::Property> props = {{prop::kWaitStoreMsgOk, "true"}, {prop::kTags, kRemoveTag}};
   const std::string propText = store::encodeProperties(props);
   store::MessageToStore m;
   m.topic = topics::kTransOpHalfTopic;
@@ -171,6 +171,12 @@ void TransactionalMessageService::sendCheck(const store::DecodedRecord& copy, in
   auto realTopic = store::findProperty(copy.properties, prop::kRealTopic);
   auto realQid = store::findProperty(copy.properties, prop::kRealQueueId);
   store::MessageToStore m = store::toMessageToStore(copy);
+  // Java encodes the check-back from the half message's property map, on which putting the copy
+  // back has just set WAIT=false (the copy's stored string was built before that).
+  PropertiesEditor props(copy.properties);
+  props.set(prop::kWaitStoreMsgOk, "false");
+  const std::string propText = props.str();
+  m.properties = propText;
   if (realTopic) m.topic = *realTopic;
   if (realQid) m.queueId = parseJavaInt(*realQid).value_or(0);
   store::RecordPlacement placement{copyQueueOffset, copyOffset, copy.storeTimestamp};
