@@ -6,6 +6,7 @@
 // the consumer reports the end-to-end latency from it (e2e_* fields of the RESULT line).
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -157,7 +158,32 @@ struct Producer {
     return scratch;
   }
 
+  // --rate: when the run started, and how many messages have been given a due time.
+  Clock::time_point paceStart = Clock::now();
+  std::atomic<uint64_t> scheduled{0};
+
+  // Sends the next request now (closed loop) or at its due time (--rate).
   void issue(size_t connIndex) {
+    if (g_stop.load(std::memory_order_relaxed)) return;
+    if (o.rate <= 0) {
+      send(connIndex, Clock::now());
+      return;
+    }
+    const uint64_t n = scheduled.fetch_add(static_cast<uint64_t>(o.batch));
+    const auto due = paceStart + std::chrono::nanoseconds(static_cast<int64_t>(
+                                     static_cast<double>(n) * 1e9 / static_cast<double>(o.rate)));
+    if (due <= Clock::now()) {
+      send(connIndex, due);
+      return;
+    }
+    auto timer = std::make_shared<asio::steady_timer>(conns[connIndex]->ioContext(), due);
+    timer->async_wait([this, connIndex, due, timer](const boost::system::error_code& ec) {
+      if (!ec) send(connIndex, due);
+    });
+  }
+
+  // `start`: what latency counts from (the due time under --rate).
+  void send(size_t connIndex, Clock::time_point start) {
     if (g_stop.load(std::memory_order_relaxed)) return;
     if (o.total > 0 && g_sent.fetch_add(o.batch) >= o.total) {
       g_stop = true;
@@ -181,7 +207,6 @@ struct Producer {
       }
       return;
     }
-    auto start = Clock::now();
     conn->invoke(
         std::move(req), 10000, [this, connIndex, start](const Status& s, RemotingCommand* resp) {
           if (!s.ok() || resp->code != response_code::SUCCESS) {
@@ -398,6 +423,7 @@ int main(int argc, char** argv) {
     }
   } else {
     const int perConn = std::max(1, o.concurrency / static_cast<int>(conns.size()));
+    producer.paceStart = Clock::now();
     for (size_t c = 0; c < conns.size(); ++c) {
       for (int i = 0; i < perConn; ++i) producer.issue(c);
     }

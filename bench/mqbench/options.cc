@@ -9,10 +9,12 @@ const char* Options::usage() {
          "               [-q total] [-d seconds] [-m sync|async|oneway] [--batch N]\n"
          "               [--serialize JSON|ROCKETMQ] [--consumer [-g group]] [--queues N]\n"
          "               [--no-create] [--pid brokerPid] [--io threads] [--report seconds]\n"
-         "               [--stamp]\n"
+         "               [--stamp] [--rate msgsPerSecond]\n"
          "  -q with --consumer: stop after that many messages or -d seconds, whichever first\n"
          "  --stamp: producer writes a microsecond send time into each body (-s >= 16); the\n"
-         "           consumer reports end-to-end latency from it as e2e_* fields\n";
+         "           consumer reports end-to-end latency from it as e2e_* fields\n"
+         "  --rate: open-loop offered load; latency counts from each message's due time,\n"
+         "          -w caps the requests in flight\n";
 }
 
 bool Options::parse(int argc, char** argv, Options& o, std::string& error) {
@@ -63,6 +65,8 @@ bool Options::parse(int argc, char** argv, Options& o, std::string& error) {
       o.reportSeconds = std::atoi(next().c_str());
     else if (a == "--stamp")
       o.stamp = true;
+    else if (a == "--rate")
+      o.rate = std::atoll(next().c_str());
     else if (a == "-h" || a == "--help") {
       error = "help";
       return false;
@@ -76,6 +80,8 @@ bool Options::parse(int argc, char** argv, Options& o, std::string& error) {
     error = "give -n or -b";
   else if (o.concurrency < 1 || o.bodySize < 0 || o.batch < 1 || o.seconds < 1)
     error = "bad value";
+  else if (o.rate < 0 || (o.rate > 0 && (o.consumer || o.mode == "oneway")))
+    error = "--rate is for sync/async producers";
   else if (o.mode != "sync" && o.mode != "async" && o.mode != "oneway")
     error = "bad -m";
   else if (o.stamp && !o.consumer && o.bodySize < 16)

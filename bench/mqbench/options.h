@@ -31,6 +31,10 @@ struct Options {
   // consumers measure end-to-end latency from it (microsecond precision, next to the
   // millisecond born-timestamp figures).
   bool stamp = false;
+  // --rate: offered load in messages/s (open loop): message i is due at start + i / rate and
+  // its latency counts from then, so a broker that falls behind shows it in the percentiles
+  // (no coordinated omission); -w stays the cap on requests in flight. 0 = closed loop.
+  int64_t rate = 0;
 
   static bool parse(int argc, char** argv, Options& out, std::string& error);
   static const char* usage();
