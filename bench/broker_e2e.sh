@@ -6,13 +6,17 @@
 # seconds at each in-flight level; prints a table and appends it to docs/PERFORMANCE.md.
 #   bench/broker_e2e.sh [seconds-per-run] [inflight list] [body bytes]
 # Defaults: 10 s, "1 16 64", 1024. Environment: NO_BUILD=1, NO_DOC=1, BENCH_DIR, WAIT_QUIET
-# (see bench/lib.sh).
+# (see bench/lib.sh); RATE=N offers N msgs/s open loop (mqbench --rate; the in-flight level is
+# then only the cap), e.g. RATE=80000 bench/broker_e2e.sh 10 64 for the issue's 80k target.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 secs="${1:-10}"
 inflights="${2:-1 16 64}"
 size="${3:-1024}"
 drain=3  # seconds the consumer keeps running after the producer stopped
+rate="${RATE:-0}"
+rate_args=()
+[ "$rate" != 0 ] && rate_args=(--rate "$rate")
 rmq_build mqnamesrv mqbroker mqbench
 rmq_workdir work
 rmq_start_namesrv "$work"
@@ -30,7 +34,7 @@ for w in $inflights; do
   rmq_track "$consumer_pid"
   sleep 1  # the consumer's first pulls are suspended on the empty queues
   prod=$("$rmq_bin/mqbench" -b "$BROKER_ADDR" -t "$topic" -w "$w" -s "$size" -d "$secs" \
-         --report "$secs" --stamp --pid "$BROKER_PID" | grep '^RESULT')
+         --report "$secs" --stamp --pid "$BROKER_PID" "${rate_args[@]}" | grep '^RESULT')
   wait "$consumer_pid" || true
   rmq_watch_stop
   cons=$(grep '^RESULT' "$work/consumer.$run.out" || echo "RESULT messages=0")
@@ -45,7 +49,8 @@ section=$(
   echo "Machine: $(rmq_machine "$work")."
   rmq_busy_note
   echo ""
-  echo "Command: \`bench/broker_e2e.sh $secs \"$inflights\" $size\` (ASYNC_FLUSH; one mqbench producer, sync sends on one connection, and one mqbench long-polling consumer over the 8 queues, 32 messages per pull, both with \`--stamp\`; client and broker on the same machine). End to end = the consumer's receipt of the pull response minus the send time the producer wrote into the body (µs); born = the same from the message's born timestamp (ms resolution). Broker CPU covers both the produce and the consume side, per produced message."
+  rate_env=""; [ "$rate" != 0 ] && rate_env="RATE=$rate "
+  echo "Command: \`${rate_env}bench/broker_e2e.sh $secs \"$inflights\" $size\` ($([ "$rate" != 0 ] && echo "offered load $rate msgs/s open loop, latency from each message's due time; ")ASYNC_FLUSH; one mqbench producer, sync sends on one connection, and one mqbench long-polling consumer over the 8 queues, 32 messages per pull, both with \`--stamp\`; client and broker on the same machine). End to end = the consumer's receipt of the pull response minus the send time the producer wrote into the body (µs); born = the same from the message's born timestamp (ms resolution). Broker CPU covers both the produce and the consume side, per produced message."
   echo ""
   echo "| in flight | sent msgs/s | send p99 µs | received / acked | e2e avg µs | e2e p50 µs | e2e p99 µs | e2e p999 µs | e2e max µs | born p99 ms | broker CPU µs/msg | broker anon RSS kB |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
