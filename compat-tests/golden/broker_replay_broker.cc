@@ -40,9 +40,16 @@ Status ReplayBroker::startOnce(uint16_t port) {
   p.set("autoCreateTopicEnable", "true");
   p.set("autoCreateSubscriptionGroup", "true");
   p.set("enablePropertyFilter", "true");
-  p.set("transactionCheckInterval", "5000");
-  // ... the replay clock (broker_replay_time.h) ...
+  // ... the replay clock (broker_replay_time.h): the delay levels and the transaction
+  // check-back (checkInterval 5000 of the capture broker, the default transactionTimeOut 6000)
+  // scaled by kTimeScale ...
   p.set("messageDelayLevel", kScaledDelayLevels);
+  p.set("transactionCheckInterval", std::to_string(kScaledTransactionCheckIntervalMs));
+  p.set("transactionTimeOut", std::to_string(kScaledTransactionTimeOutMs));
+  // ... the capture's clock: the check-back skips half messages born more than fileReservedTime
+  // hours ago (as Java's), and the recorded bornTimestamps are days older than the replay
+  // (ten years, so none is) ...
+  p.set("fileReservedTime", "87600");
   // ... and a small temporary store (file sizes are not observable at these volumes: the
   // captures' commit log stays below 256 KiB, no queue gets near 30000 units).
   p.set("storePathRootDir", dir.string());

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "compat-tests/golden/broker_replay_bodies.h"
 #include "compat-tests/golden/replay_support.h"
 
 namespace rmq::compat::brokerreplay {
@@ -35,10 +36,27 @@ extern const char* const kToleratedBornHostPort;
 extern const char* const kToleratedStoreHostPort;
 extern const char* const kToleratedPropertiesOrder;
 extern const char* const kToleratedBrokerOpaque;
+extern const char* const kToleratedBrokerRequestShape;
 extern const char* const kToleratedHeldPullRace;
 
 // JSON bodies Java fills in HashMap/HashSet order (replay_support.h OrderRule).
 std::span<const OrderRule> orderRules();
+
+// Values that must differ between Java's run and ours (timestamps, runtime figures, paths):
+// compared by shape instead of value (broker_replay_bodies.h Shape).
+struct ShapeRule {
+  int32_t requestCode;
+  const char* field;  // as reported (globMatch pattern)
+  Shape shape;
+  const char* reason;
+};
+
+std::span<const ShapeRule> shapeRules();
+const ShapeRule* findShapeRule(int32_t requestCode, const std::string& field);
+
+// A topic or group of an earlier capture (another JavaCompat run id) that Java's broker still
+// held: our broker starts empty for each capture.
+extern const char* const kToleratedEarlierCaptureState;
 
 // Individual differences that are accepted (capture, recorded response line, field).
 const std::vector<AllowedDifference>& allowedDifferences();

@@ -7,6 +7,7 @@
 #include "compat-tests/golden/broker_replay_runner.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
+#include "store/message_properties.h"
 
 namespace rmq::compat::brokerreplay {
 
@@ -21,6 +22,27 @@ constexpr double kHeldPullSeconds = 0.2;
 
 bool javaHeldPull(const CaptureFrame& request, const CaptureFrame& recorded) {
   return request.code == req::PULL_MESSAGE && recorded.t - request.t >= kHeldPullSeconds;
+}
+
+// A broker-originated request's extFields value as compared: the broker's clock (storeTimestamp,
+// PUSH_REPLY_TIME) by shape, a properties string in sorted order (Java writes it from a
+// HashMap). `shaped` is set when either applied.
+std::string brokerRequestValue(std::string_view key, std::string_view value, bool& shaped) {
+  if (key == "storeTimestamp") {
+    shaped = true;
+    return "<millis>";
+  }
+  if (key != "properties") return std::string(value);
+  std::vector<std::string> segments;
+  for (const auto& p : store::parseProperties(value)) {
+    const bool clock = p.name == store::property::kPushReplyTime;
+    shaped = shaped || clock;
+    segments.push_back(std::string(p.name) + "\x01" + (clock ? "<millis>" : std::string(p.value)));
+  }
+  std::sort(segments.begin(), segments.end());
+  std::string out;
+  for (const auto& seg : segments) out += seg + "\x02";
+  return out;
 }
 
 }  // namespace
@@ -131,14 +153,61 @@ void BrokerReplay::compare(const CaptureFrame& request, const CaptureFrame& reco
     if (diffs.size() != bodyStart && javaHeldPull(request, recorded)) {
       heldPullRace(orec, jrec, o, j, bodyStart, diffs, notes);
     }
+  } else if (request.code == req::GET_BROKER_CONFIG) {
+    comparePropertiesBodies(o.body(), j.body(), diffs, notes);
   } else {
     compareBodies(o.body(), j.body(), OrderRules::forRequest(orderRules(), request.code, false),
                   diffs, notes);
   }
+  toleratePerRule(request.code, diffs, notes);
   for (const Diff& d : settleDifferences(allowedDifferences(), cf_.name, recorded.line,
                                          std::move(diffs), notes, sum_.allowed)) {
     fail(responseWhere(request, recorded), d.field, d.ours, d.java, request.code);
   }
+}
+
+// Values compared by shape (shapeRules()) and entries of earlier captures' topics and groups.
+void BrokerReplay::toleratePerRule(int32_t requestCode, std::vector<Diff>& diffs,
+                                   std::vector<std::string>& notes) {
+  std::vector<Diff> rest;
+  for (Diff& d : diffs) {
+    if (const ShapeRule* r = findShapeRule(requestCode, d.field);
+        r && sameShape(r->shape, d.ours, d.java)) {
+      notes.push_back(std::string(r->field) + " compared by shape: " + r->reason);
+    } else if (d.ours == "<absent>" && namesOtherRun(d.field, runId_)) {
+      notes.push_back(kToleratedEarlierCaptureState);
+    } else {
+      rest.push_back(std::move(d));
+    }
+  }
+  diffs = std::move(rest);
+}
+
+// Our broker's address in a broker-originated request's value (storeHost, offsetMsgId) as
+// Java's, and a replay socket's port (bornHost) as the recorded client port, when the replay
+// could not use those ports.
+std::string BrokerReplay::javaHosts(std::string_view key, std::string value,
+                                    std::set<std::string>& notes) const {
+  const std::string ours = "127.0.0.1:" + std::to_string(broker_.port());
+  if (key == "storeHost" && value == ours && ours != kJavaBrokerAddr) {
+    notes.insert(kToleratedStoreHostPort);
+    return kJavaBrokerAddr;
+  }
+  if (key == "offsetMsgId") {
+    bool changed = false;
+    value = normalizeHost(std::move(value), rctx_, changed);
+    if (changed) notes.insert(kToleratedStoreHostPort);
+    return value;
+  }
+  if (key == "bornHost") {
+    for (const auto& [recorded, local] : rctx_.clientPorts) {
+      if (recorded != local && value == "127.0.0.1:" + std::to_string(local)) {
+        notes.insert(kToleratedBornHostPort);
+        return "127.0.0.1:" + std::to_string(recorded);
+      }
+    }
+  }
+  return value;
 }
 
 // A held pull's answer may hold fewer or more of the messages that arrived together: accepted
@@ -185,10 +254,14 @@ void BrokerReplay::finishConn(ConnState& c) {
   // Broker-originated requests: same codes, flags and fields, in any order.
   std::multiset<std::string> ours, java;
   std::map<std::string, std::string> where;
-  auto key = [](const RemotingCommand& cmd) {
+  bool shaped = false;
+  std::set<std::string> hostNotes;
+  auto key = [&](const RemotingCommand& cmd, bool oursSide) {
     std::vector<std::string> ext;
     for (size_t i = 0; i < cmd.ext.size(); ++i) {
-      ext.push_back(std::string(cmd.ext.keyAt(i)) + "=" + std::string(cmd.ext.valueAt(i)));
+      std::string v = brokerRequestValue(cmd.ext.keyAt(i), cmd.ext.valueAt(i), shaped);
+      if (oursSide) v = javaHosts(cmd.ext.keyAt(i), std::move(v), hostNotes);
+      ext.push_back(std::string(cmd.ext.keyAt(i)) + "=" + v);
     }
     std::sort(ext.begin(), ext.end());
     std::string k = "code " + std::to_string(cmd.code) + " flag " + std::to_string(cmd.flag) + " " +
@@ -197,7 +270,7 @@ void BrokerReplay::finishConn(ConnState& c) {
     for (const auto& e : ext) k += e + ";";
     return k + "} body " + std::to_string(cmd.bodySize());
   };
-  for (const DecodedFrame& d : c.brokerRequests) ours.insert(key(d.cmd));
+  for (const DecodedFrame& d : c.brokerRequests) ours.insert(key(d.cmd, true));
   const CaptureConnection* rec = cf_.connection(c.id);
   if (rec) {
     for (size_t i : rec->frames) {
@@ -205,8 +278,8 @@ void BrokerReplay::finishConn(ConnState& c) {
       if (f.from != Party::kBroker || f.isResponse) continue;
       DecodedFrame d;
       if (!decodeOwned(f.frame, d).ok()) continue;
-      java.insert(key(d.cmd));
-      where[key(d.cmd)] = f.where();
+      java.insert(key(d.cmd, false));
+      where[key(d.cmd, false)] = f.where();
     }
   }
   if (ours != java) {
@@ -224,6 +297,8 @@ void BrokerReplay::finishConn(ConnState& c) {
          "only ours: " + join(onlyOurs), "only Java: " + join(onlyJava));
   } else if (!java.empty()) {
     sum_.allowed[kToleratedBrokerOpaque] += java.size();
+    if (shaped) ++sum_.allowed[kToleratedBrokerRequestShape];
+    for (const std::string& n : hostNotes) ++sum_.allowed[n];
   }
   c.brokerRequests.clear();
 }

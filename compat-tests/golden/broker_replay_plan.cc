@@ -47,6 +47,11 @@ std::optional<std::pair<std::string, int32_t>> directSendTarget(const CaptureFra
   return std::make_pair(topic, *q);
 }
 
+bool clientReactsTo(int32_t code) {
+  return code == req::CHECK_TRANSACTION_STATE || code == req::PUSH_REPLY_MESSAGE_TO_CLIENT ||
+         code == req::RESET_CONSUMER_CLIENT_OFFSET;
+}
+
 size_t messagesInSend(const CaptureFrame& f) {
   if (f.code != req::SEND_BATCH_MESSAGE) return 1;
   std::vector<store::BatchEntry> entries;
@@ -283,6 +288,60 @@ void planSendOrder(const CaptureFile& cf, const std::vector<size_t>& requests,
   }
 }
 
+// Java's offset of the message a send-like request stored, from its recorded answer's msgId.
+std::optional<int64_t> recordedMsgOffset(const CaptureFile& cf, size_t request) {
+  const CaptureFrame* resp = cf.responseOf(request);
+  std::optional<std::string> id = resp ? recordedExt(*resp, "msgId") : std::nullopt;
+  store::HostAddress host;
+  int64_t offset = 0;
+  if (!id || !store::decodeOffsetMsgId(id->substr(0, id->find(',')), host, offset).ok()) {
+    return std::nullopt;
+  }
+  return offset;
+}
+
+// A reply (SEND_REPLY_MESSAGE_V2) is stored when the requester has answered its push
+// (PUSH_REPLY_MESSAGE_TO_CLIENT), in Java as in ours; the requester may meanwhile have sent its
+// next message, and Java's send and reply threads stored the two in either order. When Java
+// stored such a send first, the requester's answer to the push goes after that send's answer.
+void planReplyOrder(const CaptureFile& cf, const std::map<size_t, int64_t>& offsets,
+                    std::vector<Step>& steps) {
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].kind != StepKind::kRespond || !steps[i].moved.empty()) continue;
+    const CaptureFrame& answer = cf.frames[steps[i].frame];
+    const size_t push = *answer.pair;
+    if (cf.frames[push].code != req::PUSH_REPLY_MESSAGE_TO_CLIENT) continue;
+    std::optional<size_t> reply;
+    for (size_t r = push; r-- > 0;) {
+      const CaptureFrame& f = cf.frames[r];
+      if (f.from == Party::kClient && !f.isResponse &&
+          (f.code == req::SEND_REPLY_MESSAGE_V2 || f.code == req::SEND_REPLY_MESSAGE)) {
+        if (f.pair && *f.pair > push) reply = r;
+        break;
+      }
+    }
+    auto replyOffset = reply ? recordedMsgOffset(cf, *reply) : std::nullopt;
+    if (!replyOffset) continue;
+    std::optional<size_t> after;
+    for (size_t j = i + 1; j < steps.size(); ++j) {
+      const Step& s = steps[j];
+      if (s.kind == StepKind::kAwait && s.frame == *reply) break;
+      if (s.kind != StepKind::kAwait || !isSend(cf.frames[s.frame].code)) continue;
+      auto it = offsets.find(s.frame);
+      if (it != offsets.end() && it->second < *replyOffset) after = j;
+    }
+    if (!after) continue;
+    Step moved = steps[i];
+    moved.moved = "sent after the answer at line " +
+                  std::to_string(cf.responseOf(steps[*after].frame)->line) +
+                  ": Java stored that send before the reply (commit log offset " +
+                  std::to_string(*replyOffset) + ")";
+    steps.insert(steps.begin() + static_cast<long>(*after) + 1, moved);
+    steps.erase(steps.begin() + static_cast<long>(i));
+    --i;
+  }
+}
+
 }  // namespace
 
 Plan makePlan(const CaptureFile& cf, const ReplayedCapture& rcap) {
@@ -314,11 +373,17 @@ Plan makePlan(const CaptureFile& cf, const ReplayedCapture& rcap) {
     } else if (f.from == Party::kBroker && f.isResponse) {
       ++plan.recordedResponses;
       if (f.pair) plan.steps.emplace_back(StepKind::kAwait, *f.pair, vtime);
+    } else if (f.from == Party::kBroker && clientReactsTo(f.code)) {
+      plan.steps.emplace_back(StepKind::kAwaitBroker, f.index, vtime);
+    } else if (f.from == Party::kClient && f.isResponse && f.pair) {
+      plan.steps.emplace_back(StepKind::kRespond, f.index, vtime);
     }
     if (lastFrame[f.conn] == f.index) plan.steps.emplace_back(StepKind::kClose, f.index, vtime);
   }
+  plan.javaOffsets = javaSendOffsets(cf, plan.requests);
   planSendOrder(cf, plan.requests, plan.steps);
   planPullOrder(cf, plan.requests, plan.steps);
+  planReplyOrder(cf, plan.javaOffsets, plan.steps);
   return plan;
 }
 

@@ -43,7 +43,17 @@ std::string extOf(const CaptureFrame& f, std::string_view key);
 std::optional<std::pair<std::string, int32_t>> directSendTarget(const CaptureFrame& f);
 size_t messagesInSend(const CaptureFrame& f);
 
-enum class StepKind { kSend, kAwait, kClose };
+// Broker-originated requests the client reacts to (an END_TRANSACTION for a check-back, an
+// answer to a pushed reply, a reset of its offsets): the replay waits for ours before it goes on.
+bool clientReactsTo(int32_t brokerRequestCode);
+
+enum class StepKind {
+  kSend,         // a recorded client request
+  kAwait,        // our answer to it, compared with Java's
+  kClose,        // the connection's last recorded frame
+  kAwaitBroker,  // a broker-originated request the client reacts to (clientReactsTo)
+  kRespond,      // the client's recorded answer to a broker-originated request
+};
 
 struct Step {
   StepKind kind;
@@ -61,6 +71,7 @@ struct Plan {
   std::vector<Step> steps;
   std::map<std::string, std::string> skippedConns;  // conn -> part
   size_t recordedResponses = 0;
+  std::map<size_t, int64_t> javaOffsets;  // send request frame -> Java's offset of its message
 };
 
 Plan makePlan(const CaptureFile& cf, const ReplayedCapture& rcap);

@@ -46,6 +46,9 @@ void BrokerReplay::fail(const std::string& where, const std::string& field, cons
 }
 
 void BrokerReplay::prescan() {
+  std::vector<std::string> texts;
+  for (const CaptureFrame& f : cf_.frames) texts.push_back(f.headerJson);
+  runId_ = captureRunId(texts);
   for (const CaptureFrame& f : cf_.frames) {
     if (!(f.from == Party::kBroker && f.isResponse && f.code == rc::SUCCESS && f.reqCode &&
           hasRecordBody(*f.reqCode))) {
@@ -282,29 +285,156 @@ void BrokerReplay::closeConn(const Step& step) {
   c->closed = true;
 }
 
+// The n-th request of a code our broker sent on a connection stands for the n-th recorded one.
+bool BrokerReplay::awaitBrokerRequest(size_t frame) {
+  const CaptureFrame& f = cf_.frames[frame];
+  ConnState* c = conn(f.conn);
+  if (!c) return false;
+  if (c->brokerOpaqueOf.contains(frame)) return true;
+  size_t n = 0;
+  for (size_t i : cf_.connection(f.conn)->frames) {
+    if (i == frame) break;
+    const CaptureFrame& g = cf_.frames[i];
+    if (g.from == Party::kBroker && !g.isResponse && g.code == f.code) ++n;
+  }
+  const int64_t deadline = monotonicMillis() + kBrokerRequestTimeoutMs;
+  for (;;) {
+    size_t seen = 0;
+    for (const DecodedFrame& d : c->brokerRequests) {
+      if (d.cmd.code != f.code) continue;
+      if (seen++ == n) {
+        c->brokerOpaqueOf[frame] = d.cmd.opaque;
+        return true;
+      }
+    }
+    const int64_t left = deadline - monotonicMillis();
+    if (left <= 0 || c->closed) {
+      fail(f.where(), "broker-originated request",
+           "none within " + std::to_string(kBrokerRequestTimeoutMs / 1000) + " s", f.codeName);
+      return false;
+    }
+    pump(*c, static_cast<int>(left));
+  }
+}
+
+// The client's recorded answer to a broker-originated request, with our broker's opaque.
+void BrokerReplay::respond(const Step& step) {
+  const CaptureFrame& f = cf_.frames[step.frame];
+  if (!f.pair || !awaitBrokerRequest(*f.pair)) return;
+  ConnState* c = conn(f.conn);
+  DecodedFrame d;
+  if (!c || !decodeOwned(f.frame, d).ok()) return;
+  d.cmd.opaque = c->brokerOpaqueOf[*f.pair];
+  if (!step.moved.empty()) {
+    ++sum_.moved;
+    ++sum_.adaptations
+          ["answer to a pushed reply sent after the requester's next send, which "
+           "Java stored before the reply (planReplyOrder)"];
+  }
+  ++sum_.adaptations
+        ["client answer to a broker-originated request re-sent with our broker's opaque"];
+  if (Status s = c->sock->send(remoting::encodeFrame(d.cmd)); !s.ok()) {
+    fail(f.where(), "send", s.message(), "-");
+  }
+}
+
+namespace {
+
+bool isClientEndTransaction(const CaptureFrame& f) {
+  return f.code == req::END_TRANSACTION && (f.flag & remoting::kFlagOneway) != 0 &&
+         !parseJavaBoolean(extOf(f, "fromTransactionCheck"));
+}
+
+// The next send after step `at` whose commit log offset in Java is known, if any.
+std::optional<std::pair<size_t, int64_t>> nextKnownSend(const Plan& plan, const CaptureFile& cf,
+                                                        size_t at) {
+  for (size_t j = at + 1; j < plan.steps.size(); ++j) {
+    const Step& s = plan.steps[j];
+    if (s.kind != StepKind::kSend || !isSend(cf.frames[s.frame].code)) continue;
+    auto it = plan.javaOffsets.find(s.frame);
+    if (it == plan.javaOffsets.end()) return std::nullopt;
+    return std::make_pair(j, it->second);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// A producer's END_TRANSACTION is oneway and runs on Java's end-transaction pool, after the
+// producer may already have sent its next message: when Java stored that next message where our
+// commit log ends now, Java wrote this END_TRANSACTION's records after it, so it is sent after
+// that send has been answered.
+bool BrokerReplay::deferEndTransaction(size_t at) {
+  const Step& step = plan_.steps[at];
+  if (!isClientEndTransaction(cf_.frames[step.frame])) return false;
+  auto next = nextKnownSend(plan_, cf_, at);
+  if (!next || next->second != broker_.store().maxPhyOffset()) return false;
+  deferred_[plan_.steps[next->first].frame].push_back(step);
+  ++sum_.adaptations
+        ["END_TRANSACTION sent after the producer's next send, which Java stored before its "
+         "records (Java's end-transaction thread pool)"];
+  return true;
+}
+
+// Waits until an END_TRANSACTION sent has written its records: our commit log reaches Java's
+// offset of the next send.
+void BrokerReplay::settleEndTransaction(size_t at) {
+  auto next = nextKnownSend(plan_, cf_, at);
+  const int64_t deadline = monotonicMillis() + kGateTimeoutMs;
+  if (!next) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return;
+  }
+  while (broker_.store().maxPhyOffset() < next->second && monotonicMillis() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+void BrokerReplay::sendDeferred(size_t frame, size_t at) {
+  auto it = deferred_.find(frame);
+  if (it == deferred_.end()) return;
+  std::vector<Step> steps = std::move(it->second);
+  deferred_.erase(it);
+  for (const Step& s : steps) {
+    send(s);
+    settleEndTransaction(at);
+  }
+}
+
 void BrokerReplay::replay() {
   sum_.recordedResponses = plan_.recordedResponses;
   // Each send keeps at least its scaled recorded gap to the previous one, also when waiting
   // for answers made the replay late (a late replay must not squeeze later gaps).
   int64_t lastSent = monotonicMillis();
   double lastVtime = 0;
-  for (const Step& step : plan_.steps) {
+  for (size_t i = 0; i < plan_.steps.size(); ++i) {
+    const Step& step = plan_.steps[i];
     switch (step.kind) {
       case StepKind::kSend: {
+        if (deferEndTransaction(i)) break;
         const double gap = std::max(0.0, step.vtime - lastVtime);
         const int64_t at = lastSent + static_cast<int64_t>(gap * kTimeScale * 1000.0);
         const int64_t wait = at - monotonicMillis();
         if (wait > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait));
         send(step);
+        if (isClientEndTransaction(cf_.frames[step.frame])) settleEndTransaction(i);
+        if (!cf_.responseOf(step.frame)) sendDeferred(step.frame, i);
         lastSent = monotonicMillis();
         lastVtime = std::max(lastVtime, step.vtime);
         break;
       }
       case StepKind::kAwait:
         await(step);
+        sendDeferred(step.frame, i);
         break;
       case StepKind::kClose:
         closeConn(step);
+        break;
+      case StepKind::kAwaitBroker:
+        awaitBrokerRequest(step.frame);
+        break;
+      case StepKind::kRespond:
+        respond(step);
         break;
     }
   }

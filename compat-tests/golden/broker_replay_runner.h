@@ -6,8 +6,10 @@
 // records field by field (broker_replay_records.h), JSON bodies structurally and byte for byte
 // after sorting what Java emits in HashMap order. Oneway requests must get no answer; requests
 // Java never answered (pulls still held when the client shut down) must get none either; the
-// broker's own requests to the clients (NOTIFY_CONSUMER_IDS_CHANGED) are compared per
-// connection.
+// broker's own requests to the clients (NOTIFY_CONSUMER_IDS_CHANGED, CHECK_TRANSACTION_STATE,
+// PUSH_REPLY_MESSAGE_TO_CLIENT) are compared per connection. Where the client reacted to one of
+// them (a check-back's END_TRANSACTION, the answer to a pushed reply), the replay waits for ours
+// and sends the client's recorded answer with our broker's opaque.
 #pragma once
 
 #include <cstddef>
@@ -37,6 +39,9 @@ constexpr int kResponseTimeoutMs = 8000;
 constexpr int kGateTimeoutMs = 3000;
 constexpr int kFinalSilenceMs = 150;
 constexpr int kCloseGraceMs = 30;
+// How long the replay waits for a broker-originated request the client reacts to (a
+// transaction check-back comes after the scaled check interval, broker_replay_time.h).
+constexpr int kBrokerRequestTimeoutMs = 20000;
 
 // What one capture's replay did, for the summary lines and the test's verdict.
 struct Summary {
@@ -64,6 +69,7 @@ struct ConnState {
   std::map<int32_t, std::string> oneway;          // opaque -> where
   std::map<int32_t, std::string> javaUnanswered;  // opaque -> where
   std::set<int32_t> consumed;                     // responses compared already
+  std::map<size_t, int32_t> brokerOpaqueOf;       // recorded broker request frame -> our opaque
 };
 
 class BrokerReplay {
@@ -96,6 +102,11 @@ class BrokerReplay {
   void waitForHeartbeats();
   void send(const Step& step);
   void closeConn(const Step& step);
+  bool awaitBrokerRequest(size_t frame);
+  void respond(const Step& step);
+  bool deferEndTransaction(size_t at);
+  void settleEndTransaction(size_t at);
+  void sendDeferred(size_t frame, size_t at);
   void replay();
 
   // ---- comparing (broker_replay_compare.cc) ----
@@ -107,18 +118,24 @@ class BrokerReplay {
   void heldPullRace(const Records& orec, const Records& jrec, const remoting::RemotingCommand& o,
                     const remoting::RemotingCommand& j, size_t bodyStart, std::vector<Diff>& diffs,
                     std::vector<std::string>& notes);
+  void toleratePerRule(int32_t requestCode, std::vector<Diff>& diffs,
+                       std::vector<std::string>& notes);
   void finishConn(ConnState& c);
+  std::string javaHosts(std::string_view key, std::string value,
+                        std::set<std::string>& notes) const;
 
   const CaptureFile& cf_;
   const ReplayedCapture& rcap_;
   Summary& sum_;
   Plan plan_;
   TimeMap times_;
+  std::string runId_;  // JavaCompat run id of the capture (earlier captures' state)
   RecordContext rctx_;
   ReplayBroker broker_;
   std::map<std::string, std::unique_ptr<ConnState>> conns_;
   std::vector<size_t> outstandingHeartbeats_;
   std::map<std::pair<std::string, int32_t>, int64_t> expected_;  // direct sends per queue
+  std::map<size_t, std::vector<Step>> deferred_;  // send frame -> END_TRANSACTIONs after it
 };
 
 }  // namespace rmq::compat::brokerreplay

@@ -9,6 +9,7 @@
 //  * broker_replay_broker: the broker under test and the commit log padding that makes Java's
 //    offsets reproducible;
 //  * broker_replay_records: the record-by-record comparison of message bodies;
+//  * broker_replay_bodies: properties bodies key by key, values compared by shape;
 //  * broker_replay_runner / broker_replay_compare: the replay of one capture and the comparison
 //    of each answer;
 //  * this file: the tests, and the tests of the machinery itself.
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "common/logging.h"
+#include "compat-tests/golden/broker_replay_bodies.h"
 #include "compat-tests/golden/broker_replay_captures.h"
 #include "compat-tests/golden/broker_replay_plan.h"
 #include "compat-tests/golden/broker_replay_records.h"
@@ -188,6 +190,36 @@ TEST(BrokerReplayRecords, ReportsEachDifferingField) {
   EXPECT_EQ(recordDiffFields(java + java, java), Fields{"body record count"});
 }
 
+TEST(BrokerReplayBodies, PropertiesTextsComparedKeyByKey) {
+  std::vector<Diff> diffs;
+  std::vector<std::string> notes;
+  comparePropertiesBodies("a=1\nb=2\n", "b=2\na=1\n", diffs, notes);
+  EXPECT_TRUE(diffs.empty());
+  EXPECT_EQ(notes.size(), 1u);  // Hashtable order
+  diffs.clear();
+  comparePropertiesBodies("a=1\nc=3\n", "a=2\nb=2\n", diffs, notes);
+  std::set<std::string> fields;
+  for (const Diff& d : diffs) fields.insert(d.field + "|" + d.ours + "|" + d.java);
+  EXPECT_EQ(fields,
+            (std::set<std::string>{"body.a|1|2", "body.b|<absent>|2", "body.c|3|<absent>"}));
+}
+
+TEST(BrokerReplayBodies, ShapesAndEarlierRuns) {
+  EXPECT_TRUE(sameShape(Shape::kNumbers, "[ 0 days, 4 seconds ]", "[ 2 days, 10 seconds ]"));
+  EXPECT_TRUE(sameShape(Shape::kNumbers, "0.0 1.5", "2.25 -3"));
+  EXPECT_FALSE(sameShape(Shape::kNumbers, "  ", "0.0 1.8 "));
+  EXPECT_FALSE(sameShape(Shape::kNumbers, "12", "<absent>"));
+  EXPECT_FALSE(sameShape(Shape::kNumbers, "x1", "y1"));
+  EXPECT_TRUE(sameShape(Shape::kText, "/tmp/x", "/opt/rocketmq"));
+  EXPECT_TRUE(sameShape(Shape::kOnlyOurs, "v", "<absent>"));
+  EXPECT_FALSE(sameShape(Shape::kOnlyOurs, "<absent>", "v"));
+  EXPECT_EQ(captureRunId({R"({"topic":"JC_MWUTE0WEY9_admin2"})"}), "MWUTE0WEY9");
+  EXPECT_TRUE(namesOtherRun("body.subscriptionGroupTable.JCG_MWUTCB9W4Z_orderly", "MWUTE0WEY9"));
+  EXPECT_FALSE(namesOtherRun("body.subscriptionGroupTable.JCG_MWUTE0WEY9_admin", "MWUTE0WEY9"));
+  EXPECT_FALSE(namesOtherRun("body.subscriptionGroupTable.TOOLS_CONSUMER", "MWUTE0WEY9"));
+  EXPECT_FALSE(namesOtherRun("body.x.JCG_MWUTCB9W4Z_orderly", ""));
+}
+
 TEST(BrokerReplayTime, MapsBetweenAndAroundKnownMessages) {
   const std::vector<std::pair<int64_t, int64_t>> pairs = {
       {1000, 50000}, {2000, 50200}, {2000, 50200}, {4000, 50600}};
@@ -231,6 +263,28 @@ TEST(BrokerReplayPlan, OrdersPullsAsJavaProcessedThem) {
   EXPECT_LT(pos(237), pos(240));
   EXPECT_LT(pos(239), pos(240));
   EXPECT_GT(pos(238), pos(240));
+}
+
+// The planner on a recorded store race: in scenario_request_reply the requester answered the
+// push of the reply at line 77 (line 79) just before its next send (line 80), and Java stored
+// that send first; the second reply (line 85) was stored before its requester's send.
+TEST(BrokerReplayPlan, AnswersPushedRepliesWhereJavaStoredThem) {
+  CompatDataLocation loc = locateCompatData();
+  const fs::path file = capturesDir(loc) / "scenario_request_reply.jsonl";
+  if (!fs::exists(file)) GTEST_SKIP() << noCaptureDataMessage(file, loc);
+  CaptureFile cf;
+  ASSERT_TRUE(loadCapture(file, cf).ok());
+  Plan plan = makePlan(cf, ReplayedCapture{"scenario_request_reply.jsonl", {}});
+  auto pos = [&](StepKind kind, size_t line) {
+    for (size_t i = 0; i < plan.steps.size(); ++i) {
+      const Step& s = plan.steps[i];
+      if (s.kind == kind && cf.frames[s.frame].line == line) return static_cast<long>(i);
+    }
+    return -1L;
+  };
+  ASSERT_GE(pos(StepKind::kRespond, 79), 0);
+  EXPECT_GT(pos(StepKind::kRespond, 79), pos(StepKind::kAwait, 80));  // await of line 80's answer
+  EXPECT_LT(pos(StepKind::kRespond, 87), pos(StepKind::kSend, 88));
 }
 
 }  // namespace

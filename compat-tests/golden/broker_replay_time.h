@@ -22,6 +22,12 @@ constexpr double kTimeScale = 0.4;
 constexpr const char* kScaledDelayLevels =
     "1s 2s 4s 12s 24s 48s 72s 96s 120s 144s 168s 192s 216s 240s 480s 720s 1440s 2880s";
 
+// The capture broker's transactionCheckInterval=5000 and the default transactionTimeOut=6000,
+// scaled by kTimeScale: a half message left UNKNOW is checked back at its place among the
+// requests.
+constexpr int64_t kScaledTransactionCheckIntervalMs = 2000;
+constexpr int64_t kScaledTransactionTimeOutMs = 2400;
+
 // Java's clock -> ours, by the store times of the same messages.
 class TimeMap {
  public:
