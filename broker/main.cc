@@ -3,73 +3,48 @@
 // -c loads broker.conf (Java property keys of BrokerConfig, NettyServerConfig and
 // MessageStoreConfig), -n overrides namesrvAddr, -p prints every config item and exits, -m
 // prints the important ones and exits.
-#include <signal.h>
-
 #include <cstdio>
 #include <string>
 
 #include "broker/broker_controller.h"
+#include "common/cli.h"
 #include "common/logging.h"
+#include "common/signals.h"
 
 using namespace rmq;
 
 namespace {
 
-void usage() {
-  std::printf(
-      "usage: mqbroker [-c <arg>] [-h] [-m] [-n <arg>] [-p]\n"
-      " -c,--configFile <arg>       Broker config properties file\n"
-      " -h,--help                   Print help\n"
-      " -m,--printImportantConfig   Print important config item\n"
-      " -n,--namesrvAddr <arg>      Name server address list, eg: "
-      "'192.168.0.1:9876;192.168.0.2:9876'\n"
-      " -p,--printConfigItem        Print all config item\n");
-}
+constexpr ServerCommandLine kCommandLine{
+    "usage: mqbroker [-c <arg>] [-h] [-m] [-n <arg>] [-p]\n"
+    " -c,--configFile <arg>       Broker config properties file\n"
+    " -h,--help                   Print help\n"
+    " -m,--printImportantConfig   Print important config item\n"
+    " -n,--namesrvAddr <arg>      Name server address list, eg: "
+    "'192.168.0.1:9876;192.168.0.2:9876'\n"
+    " -p,--printConfigItem        Print all config item\n",
+    /*acceptsPrintImportant=*/true};
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string configFile, namesrv;
-  bool printAll = false, printImportant = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if ((a == "-c" || a == "--configFile") && i + 1 < argc) {
-      configFile = argv[++i];
-    } else if ((a == "-n" || a == "--namesrvAddr") && i + 1 < argc) {
-      namesrv = argv[++i];
-    } else if (a == "-p" || a == "--printConfigItem") {
-      printAll = true;
-    } else if (a == "-m" || a == "--printImportantConfig") {
-      printImportant = true;
-    } else if (a == "-h" || a == "--help") {
-      usage();
-      return 0;
-    } else {
-      std::fprintf(stderr, "Unrecognized option: %s\n", a.c_str());
-      usage();
-      return 1;
-    }
-  }
+  ServerOptions opts;
+  if (auto exitCode = parseServerOptions(argc, argv, kCommandLine, opts)) return *exitCode;
   broker::BrokerConfiguration conf = broker::BrokerConfiguration::defaults();
-  if (!configFile.empty()) {
-    Properties props;
-    Status s = Properties::loadFile(configFile, props);
-    if (!s.ok()) {
-      std::fprintf(stderr, "load config properties file failed: %s\n", s.message().c_str());
-      return 1;
-    }
-    s = conf.apply(props);
-    if (!s.ok()) {
-      std::fprintf(stderr, "bad config: %s\n", s.message().c_str());
-      return 1;
-    }
-    for (const auto& [k, v] : conf.unknown.entries()) {
-      if (k.rfind("tls.", 0) != 0) RMQ_LOG(WARN) << "unknown config key kept: " << k;
-    }
-    conf.configFilePath = configFile;
-    std::printf("load config properties file OK, %s\n", configFile.c_str());
+  if (!opts.configFile.empty()) {
+    const bool loaded = loadConfigProperties(opts.configFile, [&conf](const Properties& props) {
+      Status s = conf.apply(props);
+      if (!s.ok()) return s;
+      for (const auto& [k, v] : conf.unknown.entries()) {
+        if (k.rfind("tls.", 0) != 0) RMQ_LOG(WARN) << "unknown config key kept: " << k;
+      }
+      return s;
+    });
+    if (!loaded) return 1;
+    conf.configFilePath = opts.configFile;
   }
-  if (!namesrv.empty()) conf.broker.namesrvAddr = namesrv;
+  if (!opts.namesrvAddr.empty()) conf.broker.namesrvAddr = opts.namesrvAddr;
+  const bool printAll = opts.printConfigItem, printImportant = opts.printImportantConfig;
   if (printAll || printImportant) {
     Properties all = conf.toProperties();
     static const char* kImportant[] = {"brokerClusterName", "brokerName",           "brokerId",
@@ -87,12 +62,7 @@ int main(int argc, char** argv) {
     RMQ_LOG(WARN) << "namesrvAddr is not set: the broker will not register anywhere";
   }
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  StopSignals stopSignals;  // before the controller starts any thread
 
   broker::BrokerController controller(conf);
   Status s = controller.initialize();
@@ -106,8 +76,7 @@ int main(int argc, char** argv) {
               bc.brokerName.c_str(), bc.brokerAddr().c_str(), bc.namesrvAddr.c_str());
   std::fflush(stdout);
 
-  int sig = 0;
-  sigwait(&signals, &sig);
+  const int sig = stopSignals.wait();
   RMQ_LOG(INFO) << "Shutdown hook was invoked, signal " << sig;
   controller.shutdown();
   RMQ_LOG(INFO) << "Shutdown hook over";
