@@ -13,9 +13,21 @@ namespace rmq::json {
 
 namespace {
 // Bytes copied as they are: everything but quote, backslash and control characters (and,
-// when non-ASCII is escaped, bytes >= 0x80).
+// when non-ASCII is escaped, bytes >= 0x80). A table: this runs for every header value.
+struct PlainTable {
+  bool ascii[256];  // plain when non-ASCII is escaped
+  bool any[256];    // plain when it is not
+  constexpr PlainTable() : ascii(), any() {
+    for (int c = 0; c < 256; ++c) {
+      const bool special = c < 0x20 || c == '"' || c == '\\' || c == 0x7F;
+      any[c] = !special;
+      ascii[c] = !special && c < 0x80;
+    }
+  }
+};
+constexpr PlainTable kPlain;
 inline bool plain(unsigned char c, bool escapeNonAscii) {
-  return c >= 0x20 && c != '"' && c != '\\' && c != 0x7F && (c < 0x80 || !escapeNonAscii);
+  return escapeNonAscii ? kPlain.ascii[c] : kPlain.any[c];
 }
 }  // namespace
 

@@ -29,10 +29,18 @@ LanguageCode languageFromName(std::string_view name) {
 // ---- ExtFields ----
 
 int ExtFields::find(std::string_view key) const {
+  if (key.empty()) {
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].keyLen == 0) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  // Length and first byte first: the V2 send header's keys are all one letter long.
+  const char first = key[0];
   for (size_t i = 0; i < entries_.size(); ++i) {
     const Entry& e = entries_[i];
-    if (e.keyLen == key.size() &&
-        std::memcmp(arena_.data() + e.keyOff, key.data(), key.size()) == 0) {
+    if (e.keyLen == key.size() && arena_[e.keyOff] == first &&
+        std::memcmp(arena_.data() + e.keyOff + 1, key.data() + 1, key.size() - 1) == 0) {
       return static_cast<int>(i);
     }
   }
