@@ -167,3 +167,28 @@ TEST(HeaderCodec, RocketMQRejectsBadLengths) {
 
 }  // namespace
 }  // namespace rmq::remoting
+
+namespace rmq::remoting {
+namespace {
+
+// A key repeated in extFields keeps its last value (Java's HashMap), whether or not other keys
+// share its first byte; escapes are decoded in place.
+TEST(HeaderCodec, JsonRepeatedExtKeysKeepTheLastValue) {
+  RemotingCommand cmd;
+  ASSERT_TRUE(
+      decodeJsonHeader(
+          R"({"code":10,"extFields":{"a":"1","ab":"x","a":"22","b":"\u0001\n\"","ab":"y","a":"333"}})",
+          cmd)
+          .ok());
+  EXPECT_EQ(cmd.ext.size(), 3u);
+  EXPECT_EQ(cmd.ext.get("a").value_or(""), "333");
+  EXPECT_EQ(cmd.ext.get("ab").value_or(""), "y");
+  EXPECT_EQ(cmd.ext.get("b").value_or(""), std::string("\x01\n\"", 3));
+  // A second decode into the same command starts from scratch.
+  ASSERT_TRUE(decodeJsonHeader(R"({"code":11,"extFields":{"a":"9"}})", cmd).ok());
+  EXPECT_EQ(cmd.ext.size(), 1u);
+  EXPECT_EQ(cmd.ext.get("a").value_or(""), "9");
+}
+
+}  // namespace
+}  // namespace rmq::remoting
