@@ -75,9 +75,8 @@ void updateBrokerConfig(BrokerContext& ctx, RemotingCommand& r, RequestContext& 
 }
 
 void getBrokerConfig(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
-  RemotingCommand resp = RemotingCommand::createResponse(r, rc::SUCCESS);
   std::lock_guard<std::mutex> lock(ctx.configMutex);
-  resp.setBody(ctx.conf.toProperties().toString());
+  RemotingCommand resp = responseWithBody(r, ctx.conf.toProperties().toString());
   resp.addExt("version", ctx.configVersion.toJson());
   rctx.reply(std::move(resp));
 }
@@ -140,9 +139,7 @@ void getRuntimeInfo(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx
           std::to_string(it == offsets.end() ? 0 : it->second) + "," + std::to_string(max);
     }
   }
-  RemotingCommand resp = RemotingCommand::createResponse(r, rc::SUCCESS);
-  resp.setBody(protocol::encodeKVTable(t));
-  rctx.reply(std::move(resp));
+  rctx.reply(responseWithBody(r, protocol::encodeKVTable(t)));
 }
 
 }  // namespace

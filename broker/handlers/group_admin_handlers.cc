@@ -74,9 +74,7 @@ void getAllGroups(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) 
     writeGroup(w, g);
   }
   w.endObject().endObject();
-  RemotingCommand resp = RemotingCommand::createResponse(r, rc::SUCCESS);
-  resp.setBody(std::move(body));
-  rctx.reply(std::move(resp));
+  rctx.reply(responseWithBody(r, std::move(body)));
 }
 
 void deleteGroup(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {

@@ -7,6 +7,12 @@ namespace rmq::broker {
 
 using remoting::RemotingCommand;
 
+RemotingCommand responseWithBody(const RemotingCommand& request, std::string body) {
+  RemotingCommand resp = RemotingCommand::createResponse(request, remoting::response_code::SUCCESS);
+  resp.setBody(std::move(body));
+  return resp;
+}
+
 std::optional<std::string_view> requiredField(const RemotingCommand& request,
                                               remoting::RequestContext& rc, const char* name) {
   auto v = request.ext.get(name);

@@ -54,6 +54,9 @@ class TransactionalMessageService;
 void registerEndTransactionHandler(remoting::RequestDispatcher& d, BrokerContext& ctx,
                                    TransactionalMessageService& tx);
 
+// A SUCCESS response to `request` carrying `body` (the answer of the GET_* admin requests).
+remoting::RemotingCommand responseWithBody(const remoting::RemotingCommand& request,
+                                           std::string body);
 // A required header field, or an error response sent through `rc` and nullopt.
 std::optional<std::string_view> requiredField(const remoting::RemotingCommand& request,
                                               remoting::RequestContext& rc, const char* name);

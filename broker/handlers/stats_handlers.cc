@@ -21,12 +21,6 @@ namespace req = remoting::request_code;
 
 namespace {
 
-RemotingCommand withBody(const RemotingCommand& r, std::string body) {
-  RemotingCommand resp = RemotingCommand::createResponse(r, rc::SUCCESS);
-  resp.setBody(std::move(body));
-  return resp;
-}
-
 void topicStats(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
   auto topic = requiredField(r, rctx, "topic");
   if (!topic) return;
@@ -48,7 +42,7 @@ void topicStats(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
     w.member("maxOffset", max).member("minOffset", min).endObject();
   }
   w.endObject().endObject();
-  rctx.reply(withBody(r, std::move(body)));
+  rctx.reply(responseWithBody(r, std::move(body)));
 }
 
 void consumeStats(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
@@ -78,7 +72,7 @@ void consumeStats(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) 
   json::JsonWriter w(body);
   w.beginObject().key("consumeTps").valueDouble(consumeTps);
   w.key("offsetTable").rawValue(table).endObject();
-  rctx.reply(withBody(r, std::move(body)));
+  rctx.reply(responseWithBody(r, std::move(body)));
 }
 
 void writeStatsItem(json::JsonWriter& w, const char* name, const StatsSnapshot& s) {
@@ -106,7 +100,7 @@ void viewBrokerStatsData(BrokerContext& ctx, RemotingCommand& r, RequestContext&
   writeStatsItem(w, "statsHour", item->statsDataInHour());
   writeStatsItem(w, "statsMinute", item->statsDataInMinute());
   w.endObject();
-  rctx.reply(withBody(r, std::move(body)));
+  rctx.reply(responseWithBody(r, std::move(body)));
 }
 
 void writeConnection(json::JsonWriter& w, const ClientChannelInfo& c) {
@@ -137,7 +131,7 @@ void consumerConnections(BrokerContext& ctx, RemotingCommand& r, RequestContext&
     sd.write(w);
   }
   w.endObject().endObject();
-  rctx.reply(withBody(r, std::move(body)));
+  rctx.reply(responseWithBody(r, std::move(body)));
 }
 
 void producerConnections(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
@@ -155,7 +149,7 @@ void producerConnections(BrokerContext& ctx, RemotingCommand& r, RequestContext&
   w.beginObject().key("connectionSet").beginArray();
   for (const auto& c : it->second) writeConnection(w, c);
   w.endArray().endObject();
-  rctx.reply(withBody(r, std::move(body)));
+  rctx.reply(responseWithBody(r, std::move(body)));
 }
 
 void consumeByWho(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
@@ -168,7 +162,7 @@ void consumeByWho(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) 
   w.beginObject().key("groupList").beginArray();
   for (const auto& g : groups) w.value(g);
   w.endArray().endObject();
-  rctx.reply(withBody(r, std::move(body)));
+  rctx.reply(responseWithBody(r, std::move(body)));
 }
 
 void cloneGroupOffset(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
@@ -208,20 +202,20 @@ void registerStatsHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
   d.registerHandler(
       req::GET_ALL_CONSUMER_OFFSET,
       [&ctx](RemotingCommand& r, RequestContext& rc) {
-        rc.reply(withBody(r, ctx.offsets.encode()));
+        rc.reply(responseWithBody(r, ctx.offsets.encode()));
       },
       &ctx.adminExecutor);
   d.registerHandler(
       req::GET_ALL_DELAY_OFFSET,
       [&ctx](RemotingCommand& r, RequestContext& rc) {
-        rc.reply(withBody(r, ctx.delayOffsetsJson ? ctx.delayOffsetsJson() : "{}"));
+        rc.reply(responseWithBody(r, ctx.delayOffsetsJson ? ctx.delayOffsetsJson() : "{}"));
       },
       &ctx.adminExecutor);
-  d.registerHandler(req::GET_SYSTEM_TOPIC_LIST_FROM_BROKER,
-                    [&ctx](RemotingCommand& r, RequestContext& rc) {
-                      auto sys = ctx.topics.systemTopics();
-                      rc.reply(withBody(r, protocol::encodeTopicList({sys.begin(), sys.end()})));
-                    });
+  d.registerHandler(
+      req::GET_SYSTEM_TOPIC_LIST_FROM_BROKER, [&ctx](RemotingCommand& r, RequestContext& rc) {
+        auto sys = ctx.topics.systemTopics();
+        rc.reply(responseWithBody(r, protocol::encodeTopicList({sys.begin(), sys.end()})));
+      });
 }
 
 }  // namespace rmq::broker
