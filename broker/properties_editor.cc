@@ -5,24 +5,48 @@
 namespace rmq::broker {
 
 PropertiesEditor::PropertiesEditor(std::string_view properties) {
-  for (const auto& p : store::parseProperties(properties)) {
-    set(p.name, p.value);  // later duplicates win, as in Java's map
+  auto parsed = store::parseProperties(properties);
+  entries_.reserve(parsed.size() + 4);  // room for the few the send path adds
+  for (const auto& p : parsed) {
+    // Later duplicates win, as in Java's map; the views point into `properties`.
+    if (Entry* e = find(p.name)) {
+      e->value = p.value;
+    } else {
+      entries_.push_back(Entry{p.name, p.value});
+    }
   }
 }
 
-void PropertiesEditor::set(std::string_view name, std::string_view value) {
-  for (auto& [n, v] : entries_) {
-    if (n == name) {
-      v = std::string(value);
-      return;
-    }
+PropertiesEditor::Entry* PropertiesEditor::find(std::string_view name) {
+  for (auto& e : entries_) {
+    if (e.name == name) return &e;
   }
-  entries_.emplace_back(std::string(name), std::string(value));
+  return nullptr;
+}
+
+const PropertiesEditor::Entry* PropertiesEditor::find(std::string_view name) const {
+  for (const auto& e : entries_) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
+std::string_view PropertiesEditor::own(std::string_view text) {
+  return owned_.emplace_front(text);
+}
+
+void PropertiesEditor::set(std::string_view name, std::string_view value) {
+  if (Entry* e = find(name)) {
+    e->value = own(value);
+    return;
+  }
+  const std::string_view ownedName = own(name);
+  entries_.push_back(Entry{ownedName, own(value)});
 }
 
 void PropertiesEditor::remove(std::string_view name) {
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-    if (it->first == name) {
+    if (it->name == name) {
       entries_.erase(it);
       return;
     }
@@ -30,26 +54,24 @@ void PropertiesEditor::remove(std::string_view name) {
 }
 
 std::string_view PropertiesEditor::get(std::string_view name) const {
-  for (const auto& [n, v] : entries_) {
-    if (n == name) return v;
-  }
-  return {};
+  const Entry* e = find(name);
+  return e ? e->value : std::string_view();
 }
 
 bool PropertiesEditor::has(std::string_view name) const {
-  for (const auto& [n, v] : entries_) {
-    if (n == name) return true;
-  }
-  return false;
+  return find(name) != nullptr;
 }
 
 std::string PropertiesEditor::str() const {
+  size_t length = 0;
+  for (const auto& e : entries_) length += e.name.size() + e.value.size() + 2;
   std::string out;
-  for (const auto& [n, v] : entries_) {
+  out.reserve(length);
+  for (const auto& e : entries_) {
     if (!out.empty()) out.push_back('\x02');
-    out.append(n);
+    out.append(e.name);
     out.push_back('\x01');
-    out.append(v);
+    out.append(e.value);
   }
   return out;
 }

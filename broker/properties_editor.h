@@ -3,6 +3,7 @@
 // map, so its order differs; readers parse into maps and never depend on it).
 #pragma once
 
+#include <forward_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,9 +11,15 @@
 
 namespace rmq::broker {
 
+// Lifetime: the editor keeps views into the string it was built from, which must outlive it
+// (the request's header field); values given to set() are copied. A view from get() is valid
+// until the next set() or remove() of that name.
 class PropertiesEditor {
  public:
   explicit PropertiesEditor(std::string_view properties);
+  PropertiesEditor(const PropertiesEditor&) = delete;
+  PropertiesEditor& operator=(const PropertiesEditor&) = delete;
+
   void set(std::string_view name, std::string_view value);
   void remove(std::string_view name);
   std::string_view get(std::string_view name) const;  // "" when absent
@@ -20,7 +27,16 @@ class PropertiesEditor {
   std::string str() const;
 
  private:
-  std::vector<std::pair<std::string, std::string>> entries_;
+  struct Entry {
+    std::string_view name;
+    std::string_view value;
+  };
+  Entry* find(std::string_view name);
+  const Entry* find(std::string_view name) const;
+  std::string_view own(std::string_view text);  // a stable copy of `text`
+
+  std::vector<Entry> entries_;
+  std::forward_list<std::string> owned_;  // node addresses never move
 };
 
 }  // namespace rmq::broker

@@ -67,8 +67,19 @@ RemotingCommand sendResponse(const BrokerContext& ctx, const RemotingCommand& re
 }
 
 store::HostAddress bornHostOf(const remoting::ConnectionPtr& conn) {
-  auto h = store::parseHostAddress(conn->remoteAddress());
-  return h ? *h : store::HostAddress::ipv4(127, 0, 0, 1, 0);
+  // Sends of one connection arrive on one I/O thread in a row: parse its address once.
+  // Connection ids are never reused, so a cached entry cannot belong to another connection.
+  struct Cached {
+    uint64_t connectionId = 0;
+    store::HostAddress host;
+  };
+  thread_local Cached cached;
+  if (cached.connectionId != conn->id() || conn->id() == 0) {
+    auto h = store::parseHostAddress(conn->remoteAddress());
+    cached.host = h ? *h : store::HostAddress::ipv4(127, 0, 0, 1, 0);
+    cached.connectionId = conn->id();
+  }
+  return cached.host;
 }
 
 // msgCheck of AbstractSendMessageProcessor: topic name, forbidden topics, existence /

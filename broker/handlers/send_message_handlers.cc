@@ -1,6 +1,7 @@
 // SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320) and CONSUMER_SEND_MSG_BACK
 // (36): shared protocol broker-requests.md 2.1 and 2.3, semantics.md 4-8.
 #include <random>
+#include <span>
 
 #include "broker/handlers/handlers.h"
 #include "broker/handlers/send_common.h"
@@ -136,8 +137,9 @@ bool applyDelayLevel(const BrokerContext& ctx, std::string& topic, int32_t& queu
 }
 
 // `stats`: the counters of the stored topic, resolved before the put (no lookup on completion).
-void replyStored(BrokerContext& ctx, remoting::Responder responder, RemotingCommand resp,
-                 int32_t queueId, std::vector<int64_t> recordOffsets,
+// `recordOffsets`: each record's offset from the first (one 0 for a single message).
+void replyStored(BrokerContext& ctx, const remoting::Responder& responder, RemotingCommand resp,
+                 int32_t queueId, std::span<const int64_t> recordOffsets,
                  const BrokerStatsManager::TopicPutItems& stats, const store::PutMessageResult& r) {
   fillPutResult(resp, r);
   if (r.ok()) {
@@ -226,10 +228,14 @@ void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& r
   if (!isBatch) {
     m.body = store::asBytes(request.body());
     m.properties = propText;
-    ctx.store.putMessage(
-        m, wait, [&ctx, responder, resp, replyQueueId, stats](const store::PutMessageResult& r) {
-          replyStored(ctx, responder, resp, replyQueueId, {0}, stats, r);
-        });
+    // The callback runs once: it hands its copy of the response on instead of copying it.
+    ctx.store.putMessage(m, wait,
+                         [&ctx, responder = std::move(responder), resp = std::move(resp),
+                          replyQueueId, stats](const store::PutMessageResult& r) mutable {
+                           static constexpr int64_t kSingle[1] = {0};
+                           replyStored(ctx, responder, std::move(resp), replyQueueId, kSingle,
+                                       stats, r);
+                         });
     return;
   }
   // Batch: every entry becomes one record; delays and transactions are not allowed.
@@ -262,11 +268,12 @@ void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& r
     at += static_cast<int64_t>(store::recordLength(one));
     batch.push_back(one);
   }
-  ctx.store.putMessages(batch, wait,
-                        [&ctx, responder, resp, replyQueueId, offsets = std::move(offsets),
-                         stats](const store::PutMessageResult& r) {
-                          replyStored(ctx, responder, resp, replyQueueId, offsets, stats, r);
-                        });
+  ctx.store.putMessages(
+      batch, wait,
+      [&ctx, responder, resp = std::move(resp), replyQueueId, offsets = std::move(offsets),
+       stats](const store::PutMessageResult& r) mutable {
+        replyStored(ctx, responder, std::move(resp), replyQueueId, offsets, stats, r);
+      });
 }
 
 // CONSUMER_SEND_MSG_BACK (36): semantics.md 7.
