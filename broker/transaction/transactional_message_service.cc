@@ -260,10 +260,15 @@ void TransactionalMessageService::check() {
     }
     if (rec.storeTimestamp >= startTime) break;  // stored during this round
     int64_t immunity = ctx_.config.transactionTimeOut;
-    if (auto imm = store::findProperty(rec.properties, prop::kCheckImmunityTimeInSeconds)) {
+    auto imm = store::findProperty(rec.properties, prop::kCheckImmunityTimeInSeconds);
+    if (imm) {
       if (auto secs = parseJavaLong(*imm)) immunity = *secs * 1000;
+      if (ageMs < immunity) break;
+    } else if (ageMs >= 0 && ageMs < immunity) {
+      break;  // too young: later ones are younger still
     }
-    if (ageMs < immunity) break;  // too young: later ones are younger still
+    // Born in the future (the producer's clock is ahead): Java checks it now rather than let it
+    // hold up the queue (isNeedCheck when now - born <= -1).
     auto copy = putBackHalf(rec, checkTimes + 1);
     if (!copy) break;
     store::MappedRegion copyRegion = ctx_.store.lookMessageByOffset(copy->first);

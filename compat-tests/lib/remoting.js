@@ -563,6 +563,63 @@ class RemotingConnection extends EventEmitter {
     this.socket.write(encodeFrame(cmd, { ...opts, serializeType: opts.serializeType || this.serializeType }));
   }
 
+  /**
+   * Answer a request the peer sent us (broker -> client requests such as CHECK_TRANSACTION_STATE
+   * or RESET_CONSUMER_CLIENT_OFFSET) on this connection: same opaque, response flag set, in the
+   * request's serialization. Oneway requests get no answer (as Java); returns false then.
+   * @param {object} request a decoded frame from the 'request' event
+   * @param {number} code response code
+   * @param {object} [opts] { extFields, body, remark, language, version }
+   */
+  respond(request, code, opts = {}) {
+    if (request.isOneway || this.closed) return false;
+    const cmd = {
+      code,
+      language: opts.language || 'JAVA',
+      version: opts.version !== undefined ? opts.version : Version.V4_9_8,
+      opaque: request.opaque,
+      flag: FLAG_RESPONSE,
+      remark: opts.remark,
+      extFields: opts.extFields,
+      body: toBuffer(opts.body),
+    };
+    this.socket.write(encodeFrame(cmd, { serializeType: request.serializeType || this.serializeType }));
+    return true;
+  }
+
+  /**
+   * Resolves with the next request from the peer for which pred(cmd) is true (requests already
+   * received count too when opts.includeSeen); rejects after timeoutMs.
+   */
+  waitRequest(pred = () => true, { timeoutMs = this.defaultTimeoutMs, includeSeen = false } = {}) {
+    if (includeSeen) {
+      const seen = this.received.find(c => !c.isResponse && pred(c));
+      if (seen) return Promise.resolve(seen);
+    }
+    return new Promise((resolve, reject) => {
+      const onRequest = cmd => {
+        if (!pred(cmd)) return;
+        cleanup();
+        resolve(cmd);
+      };
+      const onClose = () => {
+        cleanup();
+        reject(new ConnectionClosedError(`connection to ${this.address} closed while waiting for a request`));
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new RemotingTimeoutError(`no matching request from ${this.address} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off('request', onRequest);
+        this.off('close', onClose);
+      };
+      this.on('request', onRequest);
+      this.on('close', onClose);
+    });
+  }
+
   /** Write raw bytes (e.g. malformed frames). */
   writeRaw(buf) {
     this.socket.write(buf);
