@@ -1,13 +1,16 @@
 #include "broker/config_manager.h"
 
+#include "common/logging.h"
 #include "store/config/config_file.h"
 
 namespace rmq::broker {
 
 Status ConfigManager::load() {
   bool loaded = false;
-  return store::config::loadConfigFile(
+  Status s = store::config::loadConfigFile(
       configFilePath_, [this](std::string_view json) { return decode(json); }, loaded);
+  if (s.ok() && loaded) RMQ_LOG(INFO) << "load " << configFilePath_ << " OK, " << loadedSummary();
+  return s;
 }
 
 Status ConfigManager::persist() {

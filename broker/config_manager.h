@@ -33,6 +33,9 @@ class ConfigManager {
   // Takes over a whole file's text, all or nothing: a text it rejects is followed by the .bak
   // copy's.
   virtual Status decode(std::string_view json) = 0;
+  // What load() logs once a file was taken over ("12 topics"). load() logs it, not decode(),
+  // so that the line follows the warning about a damaged file whose .bak copy was taken.
+  virtual std::string loadedSummary() const = 0;
   // Writes `json` as the file's new content (safe-write).
   Status writeConfigFile(const std::string& json) const;
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "common/logging.h"
 #include "store/config/offset_table_codec.h"
 
 namespace rmq::broker {
@@ -23,9 +22,12 @@ Status ConsumerOffsetManager::decode(std::string_view json) {
     auto& m = table_[key];
     for (auto& [q, off] : queues) m[q] = off;
   }
-  RMQ_LOG(INFO) << "load " << configFilePath() << " OK, " << table_.size()
-                << " topic@group entries";
   return Status::Ok();
+}
+
+std::string ConsumerOffsetManager::loadedSummary() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::to_string(table_.size()) + " topic@group entries";
 }
 
 std::string ConsumerOffsetManager::encode() const {

@@ -33,6 +33,7 @@ class ConsumerOffsetManager : public ConfigManager {
 
  protected:
   Status decode(std::string_view json) override;
+  std::string loadedSummary() const override;
 
  private:
   mutable std::mutex mutex_;

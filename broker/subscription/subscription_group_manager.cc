@@ -38,8 +38,12 @@ Status SubscriptionGroupManager::decode(std::string_view json) {
     putLocked(g);
   }
   dataVersion_ = file.dataVersion;
-  RMQ_LOG(INFO) << "load " << configFilePath() << " OK, " << table_.size() << " groups";
   return Status::Ok();
+}
+
+std::string SubscriptionGroupManager::loadedSummary() const {
+  std::shared_lock lock(mutex_);
+  return std::to_string(table_.size()) + " groups";
 }
 
 std::string SubscriptionGroupManager::encodeLocked() const {

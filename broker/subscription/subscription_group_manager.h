@@ -33,6 +33,7 @@ class SubscriptionGroupManager : public ConfigManager {
 
  protected:
   Status decode(std::string_view json) override;
+  std::string loadedSummary() const override;
 
  private:
   void putLocked(const SubscriptionGroupConfig& c);

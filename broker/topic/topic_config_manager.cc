@@ -57,8 +57,12 @@ Status TopicConfigManager::decode(std::string_view json) {
     putLocked(tc);
   }
   dataVersion_ = file.dataVersion;
-  RMQ_LOG(INFO) << "load " << configFilePath() << " OK, " << table_.size() << " topics";
   return Status::Ok();
+}
+
+std::string TopicConfigManager::loadedSummary() const {
+  std::shared_lock lock(mutex_);
+  return std::to_string(table_.size()) + " topics";
 }
 
 std::string TopicConfigManager::encodeLocked() const {

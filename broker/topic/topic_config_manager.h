@@ -57,6 +57,7 @@ class TopicConfigManager : public ConfigManager {
 
  protected:
   Status decode(std::string_view json) override;
+  std::string loadedSummary() const override;
 
  private:
   void addSystemTopicsLocked();
