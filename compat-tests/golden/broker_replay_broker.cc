@@ -5,24 +5,25 @@
 
 #include "common/properties.h"
 #include "common/time_util.h"
+#include "compat-tests/golden/broker_replay_plan.h"
 #include "store/message_record.h"
 #include "store/store_format.h"
 
 namespace rmq::compat::brokerreplay {
 
-Status ReplayBroker::start(uint16_t preferredPort) {
+Status ReplayBroker::start(uint16_t preferredPort, int64_t javaClockBehindMs) {
   Status last;
   for (int attempt = 0; attempt < 3; ++attempt) {
     const uint16_t port =
         attempt == 0 && loopbackPortFree(preferredPort) ? preferredPort : freeLoopbackPort();
-    last = startOnce(port);
+    last = startOnce(port, javaClockBehindMs);
     if (last.ok()) return last;
     stop();
   }
   return last;
 }
 
-Status ReplayBroker::startOnce(uint16_t port) {
+Status ReplayBroker::startOnce(uint16_t port, int64_t javaClockBehindMs) {
   dir_ = std::make_unique<TempDir>("rmq-broker-replay-");
   if (!dir_->ok()) return Status::Error(dir_->error());
   const auto& dir = dir_->path();
@@ -45,10 +46,12 @@ Status ReplayBroker::startOnce(uint16_t port) {
   // scaled by kTimeScale ...
   p.set("messageDelayLevel", kScaledDelayLevels);
   p.set("transactionCheckInterval", std::to_string(kScaledTransactionCheckIntervalMs));
-  p.set("transactionTimeOut", std::to_string(kScaledTransactionTimeOutMs));
-  // ... the capture's clock: the check-back skips half messages born more than fileReservedTime
-  // hours ago (as Java's), and the recorded bornTimestamps are days older than the replay
-  // (ten years, so none is) ...
+  // ... and the capture's clock: the check-back measures a half message's age from its
+  // bornTimestamp, taken on Java's clock days before the replay, so the timeout adds that gap
+  // (else every half message would be checked back at the first round, before its
+  // END_TRANSACTION), and it skips those born more than fileReservedTime hours ago (ten years
+  // here, so none is) ...
+  p.set("transactionTimeOut", std::to_string(javaClockBehindMs + kScaledTransactionTimeOutMs));
   p.set("fileReservedTime", "87600");
   // ... and a small temporary store (file sizes are not observable at these volumes: the
   // captures' commit log stays below 256 KiB, no queue gets near 30000 units).
@@ -95,14 +98,51 @@ std::optional<std::pair<TimeMap::Place, int64_t>> ReplayBroker::recordAt(int64_t
                         rec.storeTimestamp);
 }
 
-std::optional<Diff> ReplayBroker::pad(int64_t target, size_t& paddedBytes) {
+std::optional<Diff> ReplayBroker::put(std::string_view topic, int32_t queueId,
+                                      std::string_view body, std::string_view properties,
+                                      size_t& paddedBytes) {
+  const store::HostAddress host = storeHost();
+  store::MessageToStore m;
+  m.topic = topic;
+  m.queueId = queueId;
+  m.bornTimestamp = nowMillis();
+  m.bornHost = host;
+  m.storeHost = host;
+  m.body = store::asBytes(body);
+  m.properties = properties;
+  std::promise<store::PutMessageResult> done;
+  store().putMessage(m, [&done](const store::PutMessageResult& r) { done.set_value(r); });
+  store::PutMessageResult r = done.get_future().get();
+  if (!r.ok()) {
+    return Diff{"commit log padding", store::putMessageStatusName(r.status), "PUT_OK"};
+  }
+  paddedBytes += store::recordLength(m);
+  return std::nullopt;
+}
+
+std::optional<Diff> ReplayBroker::pad(
+    int64_t target, size_t& paddedBytes,
+    const std::map<std::pair<std::string, int32_t>, int64_t>& queueEntries) {
   if (target < 0) {
     return Diff{"commit log padding", "-",
                 "no recorded msgId or pulled record to learn Java's commit log offset from"};
   }
+  if (store().maxPhyOffset() > target) {
+    return Diff{"commit log offset before the send", std::to_string(store().maxPhyOffset()),
+                std::to_string(target) + " (ours is ahead)"};
+  }
+  for (const auto& [queue, entries] : queueEntries) {
+    for (int64_t i = store().maxOffsetInQueue(queue.first, queue.second); i < entries; ++i) {
+      if (auto d = put(queue.first, queue.second, "replay seed", "", paddedBytes)) return d;
+      if (queue.first != kTransHalfTopic) continue;
+      // An op record per seeded half message: its body is the half's queue offset, tag "d".
+      const std::string props = std::string("TAGS\x01") + "d";
+      if (auto d = put(kTransOpHalfTopic, 0, std::to_string(i), props, paddedBytes)) return d;
+    }
+  }
   int64_t now = store().maxPhyOffset();
   if (now > target) {
-    return Diff{"commit log offset before the send", std::to_string(now),
+    return Diff{"commit log offset after seeding the shared queues", std::to_string(now),
                 std::to_string(target) + " (ours is ahead)"};
   }
   const store::HostAddress host = storeHost();

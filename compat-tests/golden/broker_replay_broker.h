@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,8 +34,9 @@ class ReplayBroker {
   ReplayBroker& operator=(const ReplayBroker&) = delete;
   ~ReplayBroker() { stop(); }
 
-  // Starts on `preferredPort` if free, else on a free port (three attempts).
-  Status start(uint16_t preferredPort);
+  // Starts on `preferredPort` if free, else on a free port (three attempts). `javaClockBehindMs`:
+  // how far the capture's clock is behind ours (broker_replay_time.h javaClockBehind).
+  Status start(uint16_t preferredPort, int64_t javaClockBehindMs);
   void stop();
 
   uint16_t port() const { return port_; }
@@ -45,11 +47,16 @@ class ReplayBroker {
   std::optional<std::pair<TimeMap::Place, int64_t>> recordAt(int64_t offset);
 
   // Pads the commit log with filler records up to `target`. A Diff (field, ours, Java) says why
-  // it could not; `paddedBytes` counts what was written.
-  std::optional<Diff> pad(int64_t target, size_t& paddedBytes);
+  // it could not; `paddedBytes` counts what was written. The filler first gives each of
+  // `queueEntries` (topic, queue) that many entries; entries of the transaction half queue come
+  // with their op records, so the check-back treats them as resolved.
+  std::optional<Diff> pad(int64_t target, size_t& paddedBytes,
+                          const std::map<std::pair<std::string, int32_t>, int64_t>& queueEntries);
 
  private:
-  Status startOnce(uint16_t port);
+  std::optional<Diff> put(std::string_view topic, int32_t queueId, std::string_view body,
+                          std::string_view properties, size_t& paddedBytes);
+  Status startOnce(uint16_t port, int64_t javaClockBehindMs);
 
   std::unique_ptr<TempDir> dir_;  // the store; removed after the controller has shut down
   std::unique_ptr<broker::BrokerController> controller_;

@@ -8,31 +8,31 @@ namespace req = remoting::request_code;
 
 const std::vector<ReplayedCapture>& replayedCaptures() {
   static const std::vector<ReplayedCapture> captures = {
-      {"scenario_send_sync.jsonl", {}},               // 310, 14, 15, 34, 38, 11, 35
-      {"scenario_send_async.jsonl", {}},              // async sends in flight together
-      {"scenario_send_oneway.jsonl", {}},             // oneway sends
-      {"scenario_send_batch.jsonl", {}},              // 320
-      {"scenario_tag_filter.jsonl", {}},              // tag subscriptions
-      {"scenario_delay.jsonl", {}},                   // delay level 2
-      {"scenario_retry.jsonl", {}},                   // 36, %RETRY%
-      {"scenario_dlq.jsonl", {}},                     // %DLQ%
-      {"scenario_broadcast.jsonl", {}},               // BROADCASTING, 40
-      {"scenario_lite_pull.jsonl", {}},               // 30, 31
-      {"scenario_pull_offsets.jsonl", {}},            // 29, 30, 31, 32
-      {"scenario_offset_resume.jsonl", {}},           // committed offsets
-      {"scenario_orderly.jsonl", {}},                 // 41, 42
-      {"scenario_query_by_key.jsonl", {}},            // 12
-      {"scenario_view_by_id.jsonl", {}},              // 33
-      {"scenario_sql92_filter.jsonl", {}},            // SQL92 subscriptions, 46
-      {"scenario_transaction.jsonl", {}},             // 37, 39 (check-back)
-      {"scenario_request_reply.jsonl", {}},           // 325, 326
-      {"scenario_admin.jsonl", {}},                   // 17, 26, 28, 200, 201, 202, 203, 208, 215
-      {"serialize_rocketmq.jsonl", {"transaction"}},  // ROCKETMQ headers (see leftOut())
-      {"mqadmin_updateTopic.jsonl", {}},              // 17
-      {"mqadmin_brokerStatus.jsonl", {}},             // 28
-      {"mqadmin_updateSubGroup.jsonl", {}},           // 200
-      {"mqadmin_getBrokerConfig.jsonl", {}},          // 26
-      {"mqadmin_deleteTopic.jsonl", {}},              // 215
+      {"scenario_send_sync.jsonl", {}},       // 310, 14, 15, 34, 38, 11, 35
+      {"scenario_send_async.jsonl", {}},      // async sends in flight together
+      {"scenario_send_oneway.jsonl", {}},     // oneway sends
+      {"scenario_send_batch.jsonl", {}},      // 320
+      {"scenario_tag_filter.jsonl", {}},      // tag subscriptions
+      {"scenario_delay.jsonl", {}},           // delay level 2
+      {"scenario_retry.jsonl", {}},           // 36, %RETRY%
+      {"scenario_dlq.jsonl", {}},             // %DLQ%
+      {"scenario_broadcast.jsonl", {}},       // BROADCASTING, 40
+      {"scenario_lite_pull.jsonl", {}},       // 30, 31
+      {"scenario_pull_offsets.jsonl", {}},    // 29, 30, 31, 32
+      {"scenario_offset_resume.jsonl", {}},   // committed offsets
+      {"scenario_orderly.jsonl", {}},         // 41, 42
+      {"scenario_query_by_key.jsonl", {}},    // 12
+      {"scenario_view_by_id.jsonl", {}},      // 33
+      {"scenario_sql92_filter.jsonl", {}},    // SQL92 subscriptions, 46
+      {"scenario_transaction.jsonl", {}},     // 37, 39 (check-back)
+      {"scenario_request_reply.jsonl", {}},   // 325, 326
+      {"scenario_admin.jsonl", {}},           // 17, 26, 28, 200, 201, 202, 203, 208, 215
+      {"serialize_rocketmq.jsonl", {}},       // ROCKETMQ headers (see leftOut())
+      {"mqadmin_updateTopic.jsonl", {}},      // 17
+      {"mqadmin_brokerStatus.jsonl", {}},     // 28
+      {"mqadmin_updateSubGroup.jsonl", {}},   // 200
+      {"mqadmin_getBrokerConfig.jsonl", {}},  // 26
+      {"mqadmin_deleteTopic.jsonl", {}},      // 215
   };
   return captures;
 }
@@ -41,10 +41,6 @@ const std::vector<std::string>& leftOut() {
   static const std::vector<std::string> out = {
       "every client<->name server frame and the broker's REGISTER_BROKER frames (the broker runs "
       "without a name server; namesrv_replay_test replays those)",
-      "serialize_rocketmq.jsonl part transaction: Java's RMQ_SYS_TRANS_HALF_TOPIC queue continues "
-      "from scenario_transaction (its half messages answer with queueOffset 4, 5, 6); a fresh "
-      "store could hold such entries only as real half messages, which the check-back service "
-      "would act on (scenario_transaction replays the same requests on an empty half queue)",
       "scenario_acl.jsonl: recorded against a second broker (AclCluster, 127.0.0.1:41911, "
       "aclEnable=true with a plain_acl.yml); our broker reads aclEnable but implements no ACL "
       "(no AccessKey/Signature check), so its answers to the rejected requests cannot be Java's",
@@ -184,9 +180,6 @@ namespace {
 constexpr const char* kDelayQueuesOfEarlierCaptures =
     "the delay-level queues (SCHEDULE_TOPIC_XXXX 1 and 2) hold the delayed and retried messages "
     "of the earlier captures (scenario_delay, scenario_retry, scenario_dlq); ours are empty";
-constexpr const char* kSharedReplyTopic =
-    "CaptureCluster_REPLY_TOPIC is one topic for every run: Java's queue 0 already held the 4 "
-    "replies of scenario_request_reply, ours starts empty";
 
 }  // namespace
 
@@ -198,10 +191,6 @@ const std::vector<AllowedDifference>& allowedDifferences() {
        kDelayQueuesOfEarlierCaptures},
       {"mqadmin_brokerStatus.jsonl", 4, "body.table.scheduleMessageOffset_*",
        kDelayQueuesOfEarlierCaptures},
-      {"serialize_rocketmq.jsonl", 1248, "extFields.queueOffset", kSharedReplyTopic},
-      {"serialize_rocketmq.jsonl", 1255, "extFields.queueOffset", kSharedReplyTopic},
-      {"serialize_rocketmq.jsonl", 1264, "extFields.queueOffset", kSharedReplyTopic},
-      {"serialize_rocketmq.jsonl", 1270, "extFields.queueOffset", kSharedReplyTopic},
   };
   return allowed;
 }

@@ -342,6 +342,39 @@ void planReplyOrder(const CaptureFile& cf, const std::map<size_t, int64_t>& offs
   }
 }
 
+// The entries of the shared queues before the capture: the recorded queueOffset of the first
+// half message (its answer names the half queue's offset) and of the first stored reply.
+std::map<std::pair<std::string, int32_t>, int64_t> sharedQueueEntries(
+    const CaptureFile& cf, const std::vector<size_t>& requests) {
+  std::map<std::pair<std::string, int32_t>, int64_t> out;
+  for (size_t i : requests) {
+    const CaptureFrame& f = cf.frames[i];
+    const CaptureFrame* resp = cf.responseOf(i);
+    if (!resp || resp->code != rc::SUCCESS) continue;
+    auto offset = parseJavaLong(recordedExt(*resp, "queueOffset").value_or(""));
+    auto queue = parseJavaInt(recordedExt(*resp, "queueId").value_or(""));
+    if (!offset || !queue) continue;
+    std::pair<std::string, int32_t> q;
+    if (f.code == req::SEND_MESSAGE_V2 || f.code == req::SEND_MESSAGE) {
+      const std::string props = extOf(f, f.code == req::SEND_MESSAGE ? "properties" : "i");
+      if (!parseJavaBoolean(
+              store::findProperty(props, store::property::kTransactionPrepared).value_or(""))) {
+        continue;
+      }
+      q = {kTransHalfTopic, 0};
+    } else if (f.code == req::SEND_REPLY_MESSAGE_V2 || f.code == req::SEND_REPLY_MESSAGE) {
+      q = {extOf(f, f.code == req::SEND_REPLY_MESSAGE ? "topic" : "b"), *queue};
+    } else {
+      continue;
+    }
+    out.emplace(q, *offset);  // the first one only
+  }
+  for (auto it = out.begin(); it != out.end();) {
+    it = it->second > 0 ? std::next(it) : out.erase(it);
+  }
+  return out;
+}
+
 }  // namespace
 
 Plan makePlan(const CaptureFile& cf, const ReplayedCapture& rcap) {
@@ -381,6 +414,7 @@ Plan makePlan(const CaptureFile& cf, const ReplayedCapture& rcap) {
     if (lastFrame[f.conn] == f.index) plan.steps.emplace_back(StepKind::kClose, f.index, vtime);
   }
   plan.javaOffsets = javaSendOffsets(cf, plan.requests);
+  plan.sharedQueueEntries = sharedQueueEntries(cf, plan.requests);
   planSendOrder(cf, plan.requests, plan.steps);
   planPullOrder(cf, plan.requests, plan.steps);
   planReplyOrder(cf, plan.javaOffsets, plan.steps);

@@ -32,6 +32,8 @@ namespace rmq::compat::brokerreplay {
 // The recorded Java broker.
 constexpr const char* kJavaBrokerAddr = "127.0.0.1:40911";
 constexpr uint16_t kJavaBrokerPort = 40911;
+constexpr const char* kTransHalfTopic = "RMQ_SYS_TRANS_HALF_TOPIC";
+constexpr const char* kTransOpHalfTopic = "RMQ_SYS_TRANS_OP_HALF_TOPIC";
 
 bool isSend(int32_t code);
 // Whether a successful answer to the request carries message records.
@@ -72,6 +74,10 @@ struct Plan {
   std::map<std::string, std::string> skippedConns;  // conn -> part
   size_t recordedResponses = 0;
   std::map<size_t, int64_t> javaOffsets;  // send request frame -> Java's offset of its message
+  // Queues the Java broker shares between captures (the transaction half queue, the cluster's
+  // reply topic) and how many entries they held before this capture: Java's queue offset of the
+  // first message this capture put there.
+  std::map<std::pair<std::string, int32_t>, int64_t> sharedQueueEntries;
 };
 
 Plan makePlan(const CaptureFile& cf, const ReplayedCapture& rcap);

@@ -63,7 +63,7 @@ void BrokerReplay::prescan() {
 }
 
 bool BrokerReplay::startBroker() {
-  if (Status s = broker_.start(kJavaBrokerPort); !s.ok()) {
+  if (Status s = broker_.start(kJavaBrokerPort, javaClockBehind(cf_)); !s.ok()) {
     fail(cf_.name, "setup", s.message(), "-");
     return false;
   }
@@ -243,9 +243,19 @@ void BrokerReplay::send(const Step& step) {
   if (!c) return;
   waitForHeartbeats();
   if (step.padBefore) {
-    if (auto d = broker_.pad(step.padTo, sum_.paddingBytes)) {
+    if (!plan_.sharedQueueEntries.empty() && !seeded_) {
+      for (const auto& [q, n] : plan_.sharedQueueEntries) {
+        sum_.adaptations["shared queue " + q.first + " " + std::to_string(q.second) +
+                         " seeded with the " + std::to_string(n) +
+                         " entries Java's queue held from earlier captures"] += 1;
+      }
+    }
+    if (auto d = broker_.pad(step.padTo, sum_.paddingBytes,
+                             seeded_ ? std::map<std::pair<std::string, int32_t>, int64_t>{}
+                                     : plan_.sharedQueueEntries)) {
       fail(f.where(), d->field, d->ours, d->java);
     }
+    seeded_ = true;
   }
   gate(f);
   const std::string bytes = requestBytes(f);
@@ -376,29 +386,28 @@ bool BrokerReplay::deferEndTransaction(size_t at) {
   return true;
 }
 
-// Waits until an END_TRANSACTION sent has written its records: our commit log reaches Java's
-// offset of the next send.
-void BrokerReplay::settleEndTransaction(size_t at) {
-  auto next = nextKnownSend(plan_, cf_, at);
+// Sends an END_TRANSACTION and waits until it has written its records (the next request may
+// depend on their place in the commit log): a commit or rollback writes an op record last, after
+// the final message of a commit, so our op queue grows by one; UNKNOW writes nothing.
+void BrokerReplay::sendEndTransaction(const Step& step) {
+  const int64_t opBefore = broker_.store().maxOffsetInQueue(kTransOpHalfTopic, 0);
+  send(step);
+  const int32_t type = parseJavaInt(extOf(cf_.frames[step.frame], "commitOrRollback")).value_or(0);
+  constexpr int32_t kCommit = 8, kRollback = 12;  // MessageSysFlag.TRANSACTION_*_TYPE
+  if (type != kCommit && type != kRollback) return;
   const int64_t deadline = monotonicMillis() + kGateTimeoutMs;
-  if (!next) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    return;
-  }
-  while (broker_.store().maxPhyOffset() < next->second && monotonicMillis() < deadline) {
+  while (broker_.store().maxOffsetInQueue(kTransOpHalfTopic, 0) <= opBefore &&
+         monotonicMillis() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 
-void BrokerReplay::sendDeferred(size_t frame, size_t at) {
+void BrokerReplay::sendDeferred(size_t frame) {
   auto it = deferred_.find(frame);
   if (it == deferred_.end()) return;
   std::vector<Step> steps = std::move(it->second);
   deferred_.erase(it);
-  for (const Step& s : steps) {
-    send(s);
-    settleEndTransaction(at);
-  }
+  for (const Step& s : steps) sendEndTransaction(s);
 }
 
 void BrokerReplay::replay() {
@@ -416,16 +425,19 @@ void BrokerReplay::replay() {
         const int64_t at = lastSent + static_cast<int64_t>(gap * kTimeScale * 1000.0);
         const int64_t wait = at - monotonicMillis();
         if (wait > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait));
-        send(step);
-        if (isClientEndTransaction(cf_.frames[step.frame])) settleEndTransaction(i);
-        if (!cf_.responseOf(step.frame)) sendDeferred(step.frame, i);
+        if (cf_.frames[step.frame].code == req::END_TRANSACTION) {
+          sendEndTransaction(step);
+        } else {
+          send(step);
+        }
+        if (!cf_.responseOf(step.frame)) sendDeferred(step.frame);
         lastSent = monotonicMillis();
         lastVtime = std::max(lastVtime, step.vtime);
         break;
       }
       case StepKind::kAwait:
         await(step);
-        sendDeferred(step.frame, i);
+        sendDeferred(step.frame);
         break;
       case StepKind::kClose:
         closeConn(step);

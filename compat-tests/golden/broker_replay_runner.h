@@ -105,8 +105,8 @@ class BrokerReplay {
   bool awaitBrokerRequest(size_t frame);
   void respond(const Step& step);
   bool deferEndTransaction(size_t at);
-  void settleEndTransaction(size_t at);
-  void sendDeferred(size_t frame, size_t at);
+  void sendEndTransaction(const Step& step);
+  void sendDeferred(size_t frame);
   void replay();
 
   // ---- comparing (broker_replay_compare.cc) ----
@@ -135,6 +135,7 @@ class BrokerReplay {
   std::map<std::string, std::unique_ptr<ConnState>> conns_;
   std::vector<size_t> outstandingHeartbeats_;
   std::map<std::pair<std::string, int32_t>, int64_t> expected_;  // direct sends per queue
+  bool seeded_ = false;  // the shared queues were seeded (with the first padding)
   std::map<size_t, std::vector<Step>> deferred_;  // send frame -> END_TRANSACTIONs after it
 };
 

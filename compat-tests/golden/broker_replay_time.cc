@@ -1,8 +1,31 @@
 #include "compat-tests/golden/broker_replay_time.h"
 
 #include <limits>
+#include <optional>
+
+#include "common/properties.h"
+#include "common/time_util.h"
+#include "compat-tests/golden/replay_support.h"
+#include "remoting/request_code.h"
 
 namespace rmq::compat::brokerreplay {
+
+int64_t javaClockBehind(const CaptureFile& cf) {
+  namespace req = remoting::request_code;
+  std::optional<int64_t> zero;
+  for (const CaptureFrame& f : cf.frames) {
+    if (f.isResponse || f.from != Party::kClient) continue;
+    const char* key = f.code == req::SEND_MESSAGE_V2 || f.code == req::SEND_BATCH_MESSAGE ? "g"
+                      : f.code == req::SEND_MESSAGE ? "bornTimestamp"
+                                                    : nullptr;
+    if (!key) continue;
+    auto born = parseJavaLong(recordedExt(f, key).value_or(""));
+    if (!born) continue;
+    const int64_t z = *born - static_cast<int64_t>(f.t * 1000.0);
+    if (!zero || z < *zero) zero = z;
+  }
+  return zero ? std::max<int64_t>(0, nowMillis() - *zero) : 0;
+}
 
 std::vector<int64_t> TimeMap::offsetsAt(int64_t storeTime) const {
   std::vector<int64_t> out;

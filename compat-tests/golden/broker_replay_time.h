@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "compat-tests/golden/capture_reader.h"
+
 namespace rmq::compat::brokerreplay {
 
 constexpr double kTimeScale = 0.4;
@@ -27,6 +29,12 @@ constexpr const char* kScaledDelayLevels =
 // requests.
 constexpr int64_t kScaledTransactionCheckIntervalMs = 2000;
 constexpr int64_t kScaledTransactionTimeOutMs = 2400;
+
+// How far the capture's clock is behind ours now: the replay's start minus Java's time at the
+// capture's start (the earliest bornTimestamp of a send less its capture time); 0 if unknown.
+// Java's check-back measures a half message's age from its bornTimestamp, so the replay broker's
+// transactionTimeOut adds this gap (broker_replay_broker.cc).
+int64_t javaClockBehind(const CaptureFile& cf);
 
 // Java's clock -> ours, by the store times of the same messages.
 class TimeMap {
