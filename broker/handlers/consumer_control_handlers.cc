@@ -18,6 +18,25 @@ namespace req = remoting::request_code;
 
 namespace {
 
+// MQVersion.getVersionDesc for the ordinals the version checks below can reject (< 62): the
+// 3.0.0 pre-releases, then a SNAPSHOT and a release per version up to V3_1_7.
+std::string versionDesc(int32_t v) {
+  static constexpr const char* kV300[] = {
+      "V3_0_0_SNAPSHOT", "V3_0_0_ALPHA1",         "V3_0_0_BETA1", "V3_0_0_BETA2",
+      "V3_0_0_BETA3",    "V3_0_0_BETA4",          "V3_0_0_BETA5", "V3_0_0_BETA6_SNAPSHOT",
+      "V3_0_0_BETA6",    "V3_0_0_BETA7_SNAPSHOT", "V3_0_0_BETA7", "V3_0_0_BETA8_SNAPSHOT",
+      "V3_0_0_BETA8",    "V3_0_0_BETA9_SNAPSHOT", "V3_0_0_BETA9", "V3_0_0_FINAL"};
+  constexpr int32_t kFirstRelease = 16;  // V3_0_1_SNAPSHOT
+  if (v >= 0 && v < kFirstRelease) return kV300[v];
+  if (v >= kFirstRelease && v < mqversion::V3_1_8_SNAPSHOT) {
+    const int32_t k = (v - kFirstRelease) / 2;  // 0 = 3.0.1 ... 14 = 3.0.15, 15 = 3.1.0 ...
+    const std::string base =
+        k < 15 ? "V3_0_" + std::to_string(k + 1) : "V3_1_" + std::to_string(k - 15);
+    return (v - kFirstRelease) % 2 == 0 ? base + "_SNAPSHOT" : base;
+  }
+  return std::to_string(v);
+}
+
 void resetOffset(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
   auto topic = requiredField(r, rctx, "topic");
   if (!topic) return;
@@ -34,9 +53,15 @@ void resetOffset(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
         "[reset-offset] reset offset failed, no topic in this broker. topic=" + t));
     return;
   }
+  // The answer is a ResetOffsetBody (MessageQueue -> offset); an admin request in the CPP
+  // language gets the push as ResetOffsetBodyForC (a list of MessageQueueForC), as Java does.
+  const bool isC = r.language == remoting::LanguageCode::CPP;
   std::string body;
+  std::string bodyForC;
   json::JsonWriter w(body);
+  json::JsonWriter wc(bodyForC);
   w.beginObject().key("offsetTable").beginObject();
+  wc.beginObject().key("offsetTable").beginArray();
   for (int32_t i = 0; i < tc->writeQueueNums; ++i) {
     const int64_t consumerOffset = ctx.offsets.queryOffset(g, t, i);
     if (consumerOffset == -1) {
@@ -50,8 +75,19 @@ void resetOffset(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
     const int64_t chosen = (isForce || target < consumerOffset) ? target : consumerOffset;
     w.rawKey(messageQueueKey(ctx.config.brokerName, i, t));
     w.value(chosen);
+    wc.beginObject()
+        .key("brokerName")
+        .value(ctx.config.brokerName)
+        .key("offset")
+        .value(chosen)
+        .key("queueId")
+        .value(i)
+        .key("topic")
+        .value(t)
+        .endObject();
   }
   w.endObject().endObject();
+  wc.endArray().endObject();
   auto online = ctx.consumers.group(g);
   if (!online || online->channels.empty()) {
     rctx.reply(RemotingCommand::createResponse(
@@ -66,13 +102,13 @@ void resetOffset(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
     if (c.version < mqversion::V3_0_7_SNAPSHOT) {
       rctx.reply(RemotingCommand::createResponse(
           r, rc::SYSTEM_ERROR,
-          "the client does not support this feature. version=" + std::to_string(c.version)));
+          "the client does not support this feature. version=" + versionDesc(c.version)));
       return;
     }
     RemotingCommand push = RemotingCommand::createRequest(req::RESET_CONSUMER_CLIENT_OFFSET);
     push.addExt("topic", t).addExt("group", g).addExtInt("timestamp", *timestamp);
     push.addExt("isForce", "false");  // Java's Broker2Client never sets it
-    push.setBody(body);
+    push.setBody(isC ? bodyForC : body);
     conn->invokeOneway(std::move(push));
     RMQ_LOG(INFO) << "[reset-offset] reset offset success. topic=" << t << ", group=" << g
                   << ", clientId=" << c.clientId;
@@ -104,7 +140,7 @@ void relayToConsumer(BrokerContext& ctx, RemotingCommand& r, RequestContext& rct
   if (target->version < mqversion::V3_1_8_SNAPSHOT) {
     rctx.reply(RemotingCommand::createResponse(
         r, rc::SYSTEM_ERROR,
-        "The Consumer <" + group + "> Version <" + std::to_string(target->version) +
+        "The Consumer <" + group + "> Version <" + versionDesc(target->version) +
             "> too low to finish, please upgrade it to V3_1_8_SNAPSHOT"));
     return;
   }
