@@ -14,10 +14,12 @@ Status ConfigManager::load() {
 }
 
 Status ConfigManager::persist() {
+  std::lock_guard<std::mutex> lock(persistMutex_);
   return writeConfigFile(encode());
 }
 
 Status ConfigManager::writeConfigFile(const std::string& json) const {
+  std::lock_guard<std::mutex> lock(fileMutex_);
   return store::config::saveConfigFile(configFilePath_, json);
 }
 

@@ -4,6 +4,7 @@
 // table, its lock and its DataVersion stay in the subclass.
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -21,8 +22,9 @@ class ConfigManager {
   // Reads the file (or its .bak copy) and hands the text to decode(). Nothing stored yet (a
   // first start) is Ok; a file and .bak that both fail to decode are an error.
   Status load();
-  // Writes encode(). Subclasses whose changes persist while holding their own lock override
-  // this to hold the same lock across the write, so an older text never replaces a newer one.
+  // Writes encode(). Concurrent calls (the periodic flush and shutdown) are serialized from the
+  // encode to the rename, so an older text never replaces a newer one; subclasses whose changes
+  // persist while holding their own lock override this to hold that lock across the write.
   virtual Status persist();
   const std::string& configFilePath() const { return configFilePath_; }
 
@@ -36,11 +38,13 @@ class ConfigManager {
   // What load() logs once a file was taken over ("12 topics"). load() logs it, not decode(),
   // so that the line follows the warning about a damaged file whose .bak copy was taken.
   virtual std::string loadedSummary() const = 0;
-  // Writes `json` as the file's new content (safe-write).
+  // Writes `json` as the file's new content (safe-write); one writer of the file at a time.
   Status writeConfigFile(const std::string& json) const;
 
  private:
   const std::string configFilePath_;
+  std::mutex persistMutex_;       // base persist(): encode + write
+  mutable std::mutex fileMutex_;  // the .tmp/.bak/rename sequence
 };
 
 }  // namespace rmq::broker

@@ -24,14 +24,14 @@ ScheduleMessageService::~ScheduleMessageService() {
 }
 
 Status ScheduleMessageService::load() {
-  std::string text;
-  Status s = readFileOrBackup(path_, text);
+  // Like Java's ConfigManager: a damaged delayOffset.json falls back to its .bak copy.
+  store::config::DelayOffsetFile file;
+  bool loaded = false;
+  Status s = store::config::loadConfigFile(path_, file, loaded);
+  if (!s.ok()) return Status::Error("cannot load " + path_ + ": " + s.message());
   std::lock_guard<std::mutex> lock(mutex_);
   offsets_.clear();
-  if (s.ok() && !text.empty()) {
-    store::config::DelayOffsetFile file;
-    s = store::config::decode(text, file);
-    if (!s.ok()) return Status::Error("cannot load " + path_ + ": " + s.message());
+  if (loaded) {
     for (const auto& [level, offset] : file.offsetTable) offsets_[level] = offset;
   }
   for (auto& [level, offset] : offsets_) {
@@ -56,6 +56,7 @@ std::string ScheduleMessageService::encodeOffsets() const {
 }
 
 Status ScheduleMessageService::persist() {
+  std::lock_guard<std::mutex> lock(persistMutex_);
   return store::config::saveConfigFile(path_, encodeOffsets());
 }
 

@@ -36,6 +36,7 @@ class ScheduleMessageService {
   store::MessageStore& store_;
   std::string path_;
   mutable std::mutex mutex_;
+  std::mutex persistMutex_;             // persist(): encode + write, one at a time
   std::map<int32_t, int64_t> offsets_;  // level -> next queue offset
   std::thread thread_;
   std::condition_variable cv_;

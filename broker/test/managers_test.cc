@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "broker/client/consumer_manager.h"
 #include "broker/client/queue_lock_manager.h"
@@ -283,6 +284,33 @@ TEST(TpsSampler, WindowsFillUpAsJavaReportsThem) {
   EXPECT_DOUBLE_EQ(s.tps(60), 100.0);
   EXPECT_EQ(s.tps(600), -1);
   EXPECT_EQ(s.text(), "100.0 100.0 ");
+}
+
+}  // namespace
+}  // namespace rmq::broker
+
+namespace rmq::broker {
+namespace {
+
+// Concurrent persists (the periodic flush racing shutdown) never leave a torn or older file.
+TEST(ConsumerOffsetManager, ConcurrentPersistsLeaveTheNewestWholeFile) {
+  TempDir dir;
+  const std::string path = dir.path + "/consumerOffset.json";
+  ConsumerOffsetManager m(path);
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&m, t] {
+      for (int i = 0; i < 50; ++i) {
+        m.commitOffset("g", "t", t, i);
+        ASSERT_TRUE(m.persist().ok());
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  ASSERT_TRUE(m.persist().ok());
+  ConsumerOffsetManager again(path);
+  ASSERT_TRUE(again.load().ok());
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(again.queryOffset("g", "t", t), 49);
 }
 
 }  // namespace
