@@ -117,9 +117,9 @@ store::PutMessageStatus TransactionalMessageService::writeOpRecord(int64_t halfQ
 }
 
 std::optional<std::pair<int64_t, int64_t>> TransactionalMessageService::putBackHalf(
-    const store::DecodedRecord& rec, int32_t checkTimes) {
+    const store::DecodedRecord& rec, std::string_view name, std::string_view value) {
   PropertiesEditor props(rec.properties);
-  props.set(prop::kTransactionCheckTimes, std::to_string(checkTimes));
+  props.set(name, value);
   const std::string propText = props.str();
   store::MessageToStore m;
   m.topic = topics::kTransHalfTopic;
@@ -136,6 +136,25 @@ std::optional<std::pair<int64_t, int64_t>> TransactionalMessageService::putBackH
   auto r = putAndWait(ctx_.store, m);
   if (r.status != store::PutMessageStatus::PUT_OK) return std::nullopt;
   return std::make_pair(r.wroteOffset, r.logicsOffset);
+}
+
+bool TransactionalMessageService::skipImmune(const store::DecodedRecord& rec,
+                                             std::map<int64_t, int64_t>& removeMap,
+                                             std::set<int64_t>& doneOps) {
+  auto prepared = store::findProperty(rec.properties, prop::kTransactionPreparedQueueOffset);
+  if (prepared) {
+    const int64_t first = parseJavaLong(*prepared).value_or(-1);
+    if (first == -1) return false;
+    auto op = removeMap.find(first);
+    if (op != removeMap.end()) {
+      doneOps.insert(op->second);
+      removeMap.erase(op);
+      return true;
+    }
+  }
+  // Not resolved yet: a copy waits at the end of the queue, marked with the first offset.
+  const std::string first = prepared ? std::string(*prepared) : std::to_string(rec.queueOffset);
+  return putBackHalf(rec, prop::kTransactionPreparedQueueOffset, first).has_value();
 }
 
 void TransactionalMessageService::discard(const store::DecodedRecord& rec) {
@@ -260,16 +279,19 @@ void TransactionalMessageService::check() {
     }
     if (rec.storeTimestamp >= startTime) break;  // stored during this round
     int64_t immunity = ctx_.config.transactionTimeOut;
-    auto imm = store::findProperty(rec.properties, prop::kCheckImmunityTimeInSeconds);
-    if (imm) {
-      if (auto secs = parseJavaLong(*imm)) immunity = *secs * 1000;
-      if (ageMs < immunity) break;
+    if (auto imm = store::findProperty(rec.properties, prop::kCheckImmunityTimeInSeconds)) {
+      // Its own immunity (seconds; -1 or not a number: transactionTimeOut). While immune it is
+      // matched against an op record or re-appended, and skipped: it holds up nothing.
+      const int64_t secs = parseJavaLong(*imm).value_or(-1);
+      if (secs != -1) immunity = secs * 1000;
+      if (ageMs < immunity && skipImmune(rec, removeMap, doneOps)) continue;
+      if (ageMs >= 0 && ageMs <= immunity) break;  // Java waits for the next round
     } else if (ageMs >= 0 && ageMs < immunity) {
       break;  // too young: later ones are younger still
     }
     // Born in the future (the producer's clock is ahead): Java checks it now rather than let it
     // hold up the queue (isNeedCheck when now - born <= -1).
-    auto copy = putBackHalf(rec, checkTimes + 1);
+    auto copy = putBackHalf(rec, prop::kTransactionCheckTimes, std::to_string(checkTimes + 1));
     if (!copy) break;
     store::MappedRegion copyRegion = ctx_.store.lookMessageByOffset(copy->first);
     store::DecodedRecord copyRec;

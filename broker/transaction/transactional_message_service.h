@@ -11,9 +11,12 @@
 #pragma once
 
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "broker/broker_context.h"
@@ -39,10 +42,17 @@ class TransactionalMessageService {
 
  private:
   void run();
-  // Re-appends a copy of the half message with TRANSACTION_CHECK_TIMES incremented; returns its
-  // (commitLogOffset, queueOffset) or nullopt.
+  // Re-appends a copy of the half message with the property `name` set to `value`
+  // (TRANSACTION_CHECK_TIMES before a check-back, TRAN_PREPARED_QUEUE_OFFSET for an immune one);
+  // returns its (commitLogOffset, queueOffset) or nullopt.
   std::optional<std::pair<int64_t, int64_t>> putBackHalf(const store::DecodedRecord& rec,
-                                                         int32_t checkTimes);
+                                                         std::string_view name,
+                                                         std::string_view value);
+  // A half message still within its CHECK_IMMUNITY_TIME_IN_SECONDS (Java
+  // checkPrepareQueueOffset): true when it is resolved by an op record of the half queue offset
+  // it was first stored at, or re-appended to wait there; false when it must be checked now.
+  bool skipImmune(const store::DecodedRecord& rec, std::map<int64_t, int64_t>& removeMap,
+                  std::set<int64_t>& doneOps);
   void sendCheck(const store::DecodedRecord& copyRec, int64_t copyOffset, int64_t copyQueueOffset);
   void discard(const store::DecodedRecord& rec);
 

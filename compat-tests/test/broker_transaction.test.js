@@ -414,6 +414,58 @@ describe('broker: transactional messages', () => {
   });
 });
 
+describe('broker: transactional messages with CHECK_IMMUNITY_TIME_IN_SECONDS', () => {
+  let env;
+
+  before(async () => {
+    env = await BrokerEnv.start({ brokerConfig: TX_CONFIG });
+  });
+
+  afterEach(t => env && env.dumpOnFailure(t));
+
+  after(async () => {
+    if (env) await env.close();
+  });
+
+  it('an immune half is not checked and holds up nothing: it waits as a copy marked with its first offset', async () => {
+    // Java (TransactionalMessageServiceImpl.checkPrepareQueueOffset): while now - born is below
+    // the message's own immunity it is re-appended with TRAN_PREPARED_QUEUE_OFFSET = the offset it
+    // was first stored at (kept by later copies; TRANSACTION_CHECK_TIMES untouched) and skipped,
+    // so the halves stored after it are checked as usual.
+    const topic = uniq('TTxImmune');
+    const group = uniq('PGTxImmune');
+    await env.createTopic(topic, { queues: 1 });
+    const producer = await TxProducer.connect(env, group, () => 'commit');
+    const immune = await producer.sendHalf({ topic, key: 'TX-immune', body: 'immune for 60 s',
+      props: { CHECK_IMMUNITY_TIME_IN_SECONDS: '60' } });
+    const normal = await producer.sendHalf({ topic, key: 'TX-behind', body: 'stored after the immune one' });
+    await waitUntil(() => producer.checksOf(normal.uniqKey).length >= 1, {
+      timeoutMs: 4 * CHECK_INTERVAL + TX_TIMEOUT + 3000,
+      describe: 'the half behind the immune one is checked',
+    });
+    await env.waitMaxOffset(topic, 0, 1);
+    await sleep(2 * CHECK_INTERVAL + 200);
+    assert.deepEqual(producer.checksOf(immune.uniqKey), [], 'no check-back while immune');
+    assert.deepEqual((await env.pullAll(topic, 0)).map(m => m.keys), [ 'TX-behind' ]);
+
+    const copies = (await env.pullAll(HALF_TOPIC, 0, { from: immune.queueOffset + 1 }))
+      .filter(m => m.properties.UNIQ_KEY === immune.uniqKey);
+    assert.ok(copies.length >= 2, `re-appended every round: ${copies.length}`);
+    for (const c of copies) {
+      assert.equal(c.properties.TRAN_PREPARED_QUEUE_OFFSET, String(immune.queueOffset), c.propertiesString);
+      assert.equal(c.properties.TRANSACTION_CHECK_TIMES, undefined, c.propertiesString);
+      assert.equal(c.body.toString(), immune.body);
+    }
+    // The producer's own END_TRANSACTION (with the first offsets) commits it.
+    const res = await producer.end(immune, Tx.COMMIT);
+    assert.equal(res.code, Code.SUCCESS, res.remark);
+    await env.waitMaxOffset(topic, 0, 2);
+    const got = await env.pullAll(topic, 0);
+    assert.deepEqual(got.map(m => m.keys), [ 'TX-behind', 'TX-immune' ]);
+    assert.equal(got[1].preparedTransactionOffset, immune.commitLogOffset);
+  });
+});
+
 describe('broker: transactional messages across a broker restart', () => {
   let env;
 
