@@ -192,3 +192,54 @@ TEST(HeaderCodec, JsonRepeatedExtKeysKeepTheLastValue) {
 
 }  // namespace
 }  // namespace rmq::remoting
+
+namespace rmq::remoting {
+namespace {
+
+// The JSON grammar the header decoder accepts is strict JSON (what rapidjson accepted before).
+TEST(HeaderCodec, JsonGrammarEdges) {
+  RemotingCommand cmd;
+  // Escapes, a surrogate pair, a raw UTF-8 byte sequence, nested members that are ignored.
+  ASSERT_TRUE(
+      decodeJsonHeader(
+          R"( {"code":1, "x":{"a":[1,{"b":null}],"c":"\u00e9"}, "extFields":{"k":"a\/b\\c\td\u00e9\ud83d\ude00","n":-1.5e+3,"t":true,"z":null,"o":{"deep":[[]]}},"remark":"caf)"
+          "\xc3\xa9"
+          R"("} )",
+          cmd)
+          .ok());
+  EXPECT_EQ(cmd.ext.get("k").value_or(""), "a/b\\c\td\xc3\xa9\xf0\x9f\x98\x80");
+  EXPECT_EQ(cmd.ext.get("n").value_or(""), "-1.5e+3");
+  EXPECT_EQ(cmd.ext.get("t").value_or(""), "true");
+  EXPECT_FALSE(cmd.ext.contains("z"));
+  EXPECT_FALSE(cmd.ext.contains("o"));
+  EXPECT_EQ(cmd.remark.value_or(""), "caf\xc3\xa9");
+  // Trailing NUL padding is accepted, other trailing bytes are not.
+  EXPECT_TRUE(decodeJsonHeader(std::string("{\"code\":1}\0\0", 12), cmd).ok());
+  const char* bad[] = {
+      R"({"code":01})",                            // leading zero
+      R"({"code":1,})",                            // trailing comma
+      R"({"code":1 "flag":0})",                    // missing comma
+      R"({"code":-})",                             // bare minus
+      R"({"code":1.})",                            // fraction without digits
+      R"({"code":1e})",                            // exponent without digits
+      R"({"code":1,"extFields":{"k":"\x"}})",      // unknown escape
+      R"({"code":1,"extFields":{"k":"\ud83d"}})",  // high surrogate alone
+      R"({"code":1,"extFields":{"k":"\u12"}})",    // short \u escape
+      R"({"code":1,"extFields":{"k":tru}})",       // broken literal
+      R"({"code":1,"extFields":{k:"v"}})",         // unquoted name
+      R"({"code":1,"extFields":{"k":"v"})",        // unclosed object
+      R"({"code":1,"extFields":{"k":"v)",          // unclosed string
+      R"({"code":1,"x":[1,2})",                    // mismatched bracket
+  };
+  for (const char* b : bad) EXPECT_FALSE(decodeJsonHeader(b, cmd).ok()) << b;
+  // A raw control byte inside a string is refused.
+  EXPECT_FALSE(decodeJsonHeader(std::string("{\"code\":1,\"remark\":\"a\x01\"}"), cmd).ok());
+  // Nesting deeper than any header has is refused rather than recursed into without bound.
+  std::string deep = "{\"code\":1,\"x\":" + std::string(200, '[') + std::string(200, ']') + "}";
+  EXPECT_FALSE(decodeJsonHeader(deep, cmd).ok());
+  std::string shallow = "{\"code\":1,\"x\":" + std::string(20, '[') + std::string(20, ']') + "}";
+  EXPECT_TRUE(decodeJsonHeader(shallow, cmd).ok());
+}
+
+}  // namespace
+}  // namespace rmq::remoting
