@@ -88,7 +88,8 @@ void deleteTopicInBroker(BrokerContext& ctx, RemotingCommand& r, RequestContext&
   }
   std::string t(*topic);
   ctx.topics.deleteTopicConfig(t);
-  ctx.offsets.removeTopic(t);
+  // Java 4.9.8 keeps the groups' committed offsets of a deleted topic (consumerOffset.json is
+  // untouched); only the topic's consume queues go.
   ctx.store.deleteTopics({t});
   if (ctx.config.autoDeleteUnusedStats) ctx.brokerStatsManager.onTopicDeleted(t);
   // Unlike the topic creation, Java clears the remark here (setRemark(null)).
