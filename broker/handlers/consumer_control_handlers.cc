@@ -140,7 +140,7 @@ void relayToConsumer(BrokerContext& ctx, RemotingCommand& r, RequestContext& rct
   if (target->version < mqversion::V3_1_8_SNAPSHOT) {
     rctx.reply(RemotingCommand::createResponse(
         r, rc::SYSTEM_ERROR,
-        "The Consumer <" + group + "> Version <" + versionDesc(target->version) +
+        "The Consumer <" + clientId + "> Version <" + versionDesc(target->version) +
             "> too low to finish, please upgrade it to V3_1_8_SNAPSHOT"));
     return;
   }

@@ -13,102 +13,11 @@
 const { describe, it, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const r = require('../lib/remoting');
-const { BrokerEnv, Collector, Message, Code, RequestCode, uniq, waitUntil, sleep } = require('../lib/broker_env');
+const { BrokerEnv, Collector, Code, uniq, waitUntil, sleep } = require('../lib/broker_env');
+const { RawConsumer } = require('../lib/raw_clients');
 
-const RESET_CONSUMER_CLIENT_OFFSET = 220;
 const INVOKE_BROKER_TO_RESET_OFFSET = 222;
 const CONSUMER_NOT_ONLINE = 206;
-
-/** A consumer on one connection: heartbeats its group/subscription, answers nothing, records 220s. */
-class RawConsumer {
-  static async connect(env, group, topic, { version } = {}) {
-    const c = new RawConsumer(env, await env.connect({ timeoutMs: 5000 }), group, topic, version);
-    await c.heartbeat();
-    return c;
-  }
-
-  constructor(env, conn, group, topic, version) {
-    this.env = env;
-    this.conn = conn;
-    this.group = group;
-    this.topic = topic;
-    this.version = version;
-    this.clientId = `127.0.0.1@${uniq('rawc')}`;
-    this.resets = []; // { ext, table: {queueId: offset}, raw, cmd }
-    this.adopt = true; // commit pushed offsets like the Java client
-    this.offsets = new Map(); // queueId -> next offset to pull
-    conn.on('request', cmd => this._onRequest(cmd));
-  }
-
-  async heartbeat() {
-    const body = {
-      clientID: this.clientId,
-      consumerDataSet: [ {
-        consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-        consumeType: 'CONSUME_PASSIVELY',
-        groupName: this.group,
-        messageModel: 'CLUSTERING',
-        subscriptionDataSet: [ {
-          classFilterMode: false, codeSet: [], expressionType: 'TAG', subString: '*', subVersion: Date.now(), tagsSet: [],
-          topic: this.topic,
-        } ],
-        unitMode: false,
-      } ],
-      producerDataSet: [],
-    };
-    const res = await this.conn.request(r.createRequest(RequestCode.HEART_BEAT, undefined, { body, version: this.version }));
-    assert.equal(res.code, Code.SUCCESS, `HEART_BEAT ${res.code} ${res.remark}`);
-  }
-
-  /** Pull everything of a queue from the current offset and commit the new offset. */
-  async consume(queueId) {
-    const from = this.offsets.get(queueId) || 0;
-    const msgs = await this.env.pullAll(this.topic, queueId, { group: this.group, from });
-    const next = msgs.length ? msgs[msgs.length - 1].queueOffset + 1 : from;
-    this.offsets.set(queueId, next);
-    await this.commit(queueId, next);
-    return msgs;
-  }
-
-  async commit(queueId, offset) {
-    const res = await this.conn.request(r.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET,
-      { consumerGroup: this.group, topic: this.topic, queueId, commitOffset: offset }));
-    assert.equal(res.code, Code.SUCCESS, res.remark);
-  }
-
-  _onRequest(cmd) {
-    if (cmd.code !== RESET_CONSUMER_CLIENT_OFFSET) return;
-    const text = cmd.body.toString('utf8');
-    const parsed = r.parseFastjson(text);
-    const table = {};
-    if (Array.isArray(parsed.offsetTable)) {
-      for (const e of parsed.offsetTable) table[e.queueId] = e.offset;
-    } else {
-      for (const [ k, v ] of Object.entries(parsed.offsetTable)) {
-        const mq = JSON.parse(k);
-        assert.equal(mq.topic, this.topic);
-        table[mq.queueId] = v;
-      }
-    }
-    const reset = { ext: cmd.extFields, table, raw: text, parsed, cmd, committed: null };
-    this.resets.push(reset);
-    if (!this.adopt) return;
-    // Java's client: drop the process queues, take the offsets, persist them.
-    reset.committed = (async () => {
-      for (const [ q, off ] of Object.entries(table)) {
-        this.offsets.set(Number(q), off);
-        await this.commit(Number(q), off);
-      }
-    })();
-  }
-
-  async nextReset(n) {
-    await waitUntil(() => this.resets.length >= n, { timeoutMs: 5000, describe: `RESET_CONSUMER_CLIENT_OFFSET #${n}` });
-    const reset = this.resets[n - 1];
-    if (reset.committed) await reset.committed;
-    return reset;
-  }
-}
 
 describe('broker: INVOKE_BROKER_TO_RESET_OFFSET', () => {
   let env;
