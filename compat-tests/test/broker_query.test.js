@@ -157,6 +157,27 @@ describe('broker: QUERY_MESSAGE and VIEW_MESSAGE_BY_ID', () => {
     assert.equal(q.code, Code.QUERY_NOT_FOUND);
   });
 
+  it('maxNum is capped at maxMsgsNumBatch (64); a unique-key query returns defaultQueryMaxNum (32)', async () => {
+    const topic = uniq('TQueryCap');
+    await env.createTopic(topic, { queues: 1 });
+    const key = uniq('CAP');
+    const uk = uniqKey();
+    const N = 70;
+    const sent = [];
+    for (let i = 0; i < N; i++) sent.push(await send(topic, 0, { keys: key, uk, body: `cap-${i}` }));
+    const begin = Date.now() - 60000;
+    const newest = n => sent.slice(N - n).map(s => s.body);
+    let q = await waitUntil(async () => {
+      const a = await query({ topic, key, maxNum: 1000, beginTimestamp: begin, endTimestamp: LONG_MAX });
+      return a.msgs.length > 0 && a.msgs[a.msgs.length - 1].body.toString() === `cap-${N - 1}` ? a : null;
+    }, { describe: 'the last message indexed' });
+    assert.deepEqual(q.msgs.map(m => m.body.toString()), newest(64), 'maxNum 1000 -> the newest 64');
+    q = await query({ topic, key: uk, maxNum: 50, beginTimestamp: begin, endTimestamp: LONG_MAX, _UNIQUE_KEY_QUERY: false });
+    assert.deepEqual(q.msgs.map(m => m.body.toString()), newest(50));
+    q = await query({ topic, key: uk, maxNum: 50, beginTimestamp: begin, endTimestamp: LONG_MAX, _UNIQUE_KEY_QUERY: true });
+    assert.deepEqual(q.msgs.map(m => m.body.toString()), newest(32), 'unique-key query: defaultQueryMaxNum');
+  });
+
   it('VIEW_MESSAGE_BY_ID with the offset of the send response msgId; an offset with no record -> SYSTEM_ERROR', async () => {
     const topic = uniq('TView');
     await env.createTopic(topic, { queues: 4 });
@@ -175,5 +196,28 @@ describe('broker: QUERY_MESSAGE and VIEW_MESSAGE_BY_ID', () => {
     const res = await env.request(VIEW_MESSAGE_BY_ID, { offset: beyond });
     assert.deepEqual([ res.code, res.remark ], [ Code.SYSTEM_ERROR, `can not find message by the offset, ${beyond}` ]);
     assert.equal(res.body.length, 0);
+  });
+
+  it('after a broker restart the index answers the same queries (IndexFile kept on disk)', async () => {
+    const topic = uniq('TQueryRestart');
+    await env.createTopic(topic, { queues: 2 });
+    const key = uniq('RK');
+    const sent = [];
+    for (let i = 0; i < 5; i++) sent.push(await send(topic, i % 2, { keys: `${key} ${key}_${i}`, body: `restart-${i}` }));
+    const begin = Date.now() - 60000;
+    const ask = k => query({ topic, key: k, maxNum: 32, beginTimestamp: begin, endTimestamp: LONG_MAX });
+    await waitUntil(async () => (await ask(key)).msgs.length === 5, { describe: 'indexed before the restart' });
+    const exit = await env.stopBroker();
+    assert.equal(exit.code, 0);
+    await env.startBrokerAgain();
+    const q = await ask(key);
+    assert.equal(q.code, Code.SUCCESS, q.remark);
+    q.msgs.forEach((m, i) => assertSame(m, sent[i]));
+    assertSame((await ask(`${key}_3`)).msgs[0], sent[3]);
+    const uq = await query({ _UNIQUE_KEY_QUERY: true, topic, key: sent[4].uk, maxNum: 32, beginTimestamp: begin, endTimestamp: LONG_MAX });
+    assert.equal(uq.msgs.length, 1);
+    assertSame(uq.msgs[0], sent[4]);
+    const res = await env.request(VIEW_MESSAGE_BY_ID, { offset: sent[2].offset });
+    assertSame(decodeRecords(res.body)[0], sent[2]);
   });
 });
