@@ -156,7 +156,12 @@ bool CommitLog::isOsPageCacheBusy() const {
   return begin > 0 && monotonicMillis() - begin > config_.osPageCacheBusyTimeOutMills;
 }
 
-void CommitLog::complete(const PutMessageResult& result, bool waitStoreMsgOK, PutCallback& done) {
+void CommitLog::complete(const PutMessageResult& result, bool waitStoreMsgOK, PutCallback& done,
+                         int64_t beginMs) {
+  if (stats_) {
+    stats_->onPut(monotonicMillis() - beginMs, result.msgNum, result.wroteBytes,
+                  result.status == PutMessageStatus::PUT_OK);
+  }
   if (result.status != PutMessageStatus::PUT_OK || !config_.isSyncFlush() || !groupCommit_) {
     done(result);
     return;
@@ -176,10 +181,11 @@ void CommitLog::complete(const PutMessageResult& result, bool waitStoreMsgOK, Pu
 
 void CommitLog::putMessages(std::span<const MessageToStore> batch, bool waitStoreMsgOK,
                             PutCallback done) {
+  const int64_t beginMs = stats_ ? monotonicMillis() : 0;
   PutMessageResult result;
   if (batch.empty()) {
     result.status = PutMessageStatus::MESSAGE_ILLEGAL;
-    done(result);
+    complete(result, waitStoreMsgOK, done, beginMs);
     return;
   }
   // Everything that does not need the lock happens here: validation, sizing, and encoding the
@@ -190,14 +196,14 @@ void CommitLog::putMessages(std::span<const MessageToStore> batch, bool waitStor
     if (!v.ok()) {
       result.status = m.properties.size() > 32767 ? PutMessageStatus::PROPERTIES_SIZE_EXCEEDED
                                                   : PutMessageStatus::MESSAGE_ILLEGAL;
-      done(result);
+      complete(result, waitStoreMsgOK, done, beginMs);
       return;
     }
     size_t len = recordLength(m);
     // Java's MESSAGE_SIZE_EXCEEDED: the whole record, not just the body, against maxMessageSize.
     if (len > static_cast<size_t>(config_.maxMessageSize)) {
       result.status = PutMessageStatus::MESSAGE_ILLEGAL;
-      done(result);
+      complete(result, waitStoreMsgOK, done, beginMs);
       return;
     }
     total += len;
@@ -205,7 +211,7 @@ void CommitLog::putMessages(std::span<const MessageToStore> batch, bool waitStor
   const int64_t fileSize = config_.mappedFileSizeCommitLog;
   if (static_cast<int64_t>(total) + record::kEndOfFileMinFree > fileSize) {
     result.status = PutMessageStatus::MESSAGE_ILLEGAL;
-    done(result);
+    complete(result, waitStoreMsgOK, done, beginMs);
     return;
   }
   std::vector<uint8_t>& encoded = encodeBuffer();
@@ -219,7 +225,7 @@ void CommitLog::putMessages(std::span<const MessageToStore> batch, bool waitStor
       if (!s.ok()) {
         RMQ_LOG(ERROR) << "encode record failed: " << s.message();
         result.status = PutMessageStatus::MESSAGE_ILLEGAL;
-        done(result);
+        complete(result, waitStoreMsgOK, done, beginMs);
         return;
       }
       at += written;
@@ -288,7 +294,7 @@ void CommitLog::putMessages(std::span<const MessageToStore> batch, bool waitStor
   }
   if (encoded.size() > kEncodeBufferKeep) std::vector<uint8_t>().swap(encoded);
   if (allocator_ && wroteTo > 0) allocator_->notifyWrote(wroteFrom, wroteTo, rolled);
-  complete(result, waitStoreMsgOK, done);
+  complete(result, waitStoreMsgOK, done, beginMs);
 }
 
 int64_t CommitLog::minOffset() const {

@@ -32,6 +32,7 @@
 #include "store/message_record.h"
 #include "store/message_store_config.h"
 #include "store/put_message_result.h"
+#include "store/store_stats_service.h"
 
 namespace rmq::store {
 
@@ -110,6 +111,9 @@ class CommitLog {
   QueueOffsetTable& queueOffsets() { return queueOffsets_; }
   std::mutex& putLock() { return putMutex_; }
 
+  // Where put times, counts and failures are counted (the MessageStore's); null = not counted.
+  void setStatsService(StoreStatsService* stats) { stats_ = stats; }
+
   // Store time of the last record appended (for the checkpoint).
   int64_t lastStoreTimestamp() const { return lastStoreTimestamp_.load(); }
   // Store time of the newest record covered by the last flush.
@@ -133,7 +137,9 @@ class CommitLog {
 
  private:
   enum class Append { kOk, kEndOfFile, kError };
-  void complete(const PutMessageResult& result, bool waitStoreMsgOK, PutCallback& done);
+  // `beginMs`: monotonic time the put entered putMessages (for the store statistics).
+  void complete(const PutMessageResult& result, bool waitStoreMsgOK, PutCallback& done,
+                int64_t beginMs);
   void flushLoop();
 
   const MessageStoreConfig& config_;
@@ -146,6 +152,7 @@ class CommitLog {
   std::atomic<int64_t> flushedStoreTimestamp_{0};
   std::vector<uint8_t> blank_;
 
+  StoreStatsService* stats_ = nullptr;
   std::unique_ptr<AllocateMappedFileService> allocator_;
   std::unique_ptr<GroupCommitService> groupCommit_;
   std::thread flushThread_;

@@ -108,6 +108,7 @@ Status MessageStore::load() {
   RMQ_LOG(INFO) << "message store loading " << config_.storePathRootDir << ", last shutdown "
                 << (lastExitOK_ ? "normal" : "abnormal");
   commitLog_ = std::make_unique<CommitLog>(config_);
+  commitLog_->setStatsService(&storeStats_);
   s = commitLog_->load();
   if (!s.ok()) return s;
   s = loadConsumeQueues();
@@ -436,6 +437,7 @@ void MessageStore::flushConsumeQueueLoop() {
         for (auto& [id, cq] : queues) (void)cq->flush(leastPages);
       }
     }
+    storeStats_.maybeRotate(monotonicMillis());
     if (monotonicMillis() >= nextClean) {
       nextClean = monotonicMillis() + config_.cleanResourceInterval;
       cleanService_->run();
@@ -545,6 +547,15 @@ void MessageStore::deleteTopics(const std::vector<std::string>& topics) {
 
 GetMessageResult MessageStore::getMessage(std::string_view topic, int32_t queueId, int64_t offset,
                                           int32_t maxMsgNums, const MessageFilter* filter) {
+  const int64_t beginMs = monotonicMillis();
+  GetMessageResult r = getMessageImpl(topic, queueId, offset, maxMsgNums, filter);
+  storeStats_.onGet(monotonicMillis() - beginMs);
+  return r;
+}
+
+GetMessageResult MessageStore::getMessageImpl(std::string_view topic, int32_t queueId,
+                                              int64_t offset, int32_t maxMsgNums,
+                                              const MessageFilter* filter) {
   GetMessageResult r;
   r.nextBeginOffset = offset;
   const bool slave = config_.brokerRole == BrokerRole::SLAVE && !config_.offsetCheckInSlave;

@@ -141,6 +141,8 @@ class MessageStore {
   void setArrivalListener(ArrivalListener l) { arrivalListener_ = std::move(l); }
   CleanService& cleanService() { return *cleanService_; }
   CommitLog& commitLog() { return *commitLog_; }
+  // Put/get counts, times and their distribution (GET_BROKER_RUNTIME_INFO).
+  const StoreStatsService& storeStats() const { return storeStats_; }
   IndexService& indexService() { return *indexService_; }
   StoreCheckpoint& checkpoint() { return checkpoint_; }
 
@@ -150,6 +152,8 @@ class MessageStore {
  private:
   Status loadConsumeQueues();
   void recoverTopicQueueTable();
+  GetMessageResult getMessageImpl(std::string_view topic, int32_t queueId, int64_t offset,
+                                  int32_t maxMsgNums, const MessageFilter* filter);
   void reputLoop();
   bool reputOnce();  // returns true when it dispatched something
   void flushConsumeQueueLoop();
@@ -160,6 +164,7 @@ class MessageStore {
 
   MessageStoreConfig config_;
   DelayLevelTable delayLevels_;
+  StoreStatsService storeStats_;  // before commitLog_: the CommitLog points at it
   std::unique_ptr<CommitLog> commitLog_;
   StoreCheckpoint checkpoint_;
   std::unique_ptr<IndexService> indexService_;

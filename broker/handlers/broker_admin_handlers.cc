@@ -1,11 +1,15 @@
 // Broker configuration and runtime: UPDATE_BROKER_CONFIG (25), GET_BROKER_CONFIG (26),
 // GET_BROKER_RUNTIME_INFO (28); broker-requests.md 9.3.
+#include <sys/statvfs.h>
+
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
 #include "broker/handlers/handlers.h"
 #include "common/file_util.h"
+#include "common/json.h"
 #include "common/logging.h"
 #include "common/mq_version.h"
 #include "common/protocol/route_data.h"
@@ -22,6 +26,24 @@ namespace rc = remoting::response_code;
 namespace req = remoting::request_code;
 
 namespace {
+
+// Java's String.valueOf(double).
+std::string javaDouble(double v) {
+  std::string out;
+  json::JsonWriter(out).valueDouble(v);
+  return out;
+}
+
+// Java's MixAll.humanReadableByteCount(bytes, false): "512 B", "1.5 KiB", "252.0 GiB".
+std::string humanReadableBytes(int64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  int exp = static_cast<int>(std::log(static_cast<double>(bytes)) / std::log(1024.0));
+  exp = std::clamp(exp, 1, 6);
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "%.1f %ciB", static_cast<double>(bytes) / std::pow(1024.0, exp),
+                "KMGTPE"[exp - 1]);
+  return buf;
+}
 
 std::string runtimeText(int64_t bootMs) {
   int64_t secs = (nowMillis() - bootMs) / 1000;
@@ -116,18 +138,59 @@ void getRuntimeInfo(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx
   t["commitLogMaxOffset"] = std::to_string(store.maxPhyOffset());
   t["dispatchBehindBytes"] = std::to_string(store.dispatchBehindBytes());
   t["remainHowManyDataToFlush"] =
-      std::to_string(store.maxPhyOffset() - store.commitLog().flushedWhere()) + " B";
+      humanReadableBytes(store.maxPhyOffset() - store.commitLog().flushedWhere());
+  // No transient store pool: Java reports Integer.MAX_VALUE buffers left.
+  t["remainTransientStoreBufferNumbs"] = "2147483647";
   const std::string cl = ctx.conf.store.commitLogDir();
   const double clRatio = store::CleanService::diskUsedRatio(cl);
-  t["commitLogDiskRatio"] = std::to_string(clRatio);
-  t["commitLogDiskRatio_" + cl] = std::to_string(clRatio);
+  t["commitLogDiskRatio"] = javaDouble(clRatio);
+  t["commitLogDiskRatio_" + cl] = javaDouble(clRatio);
   t["consumeQueueDiskRatio"] =
-      std::to_string(store::CleanService::diskUsedRatio(ctx.conf.store.storePathRootDir));
+      javaDouble(store::CleanService::diskUsedRatio(ctx.conf.store.storePathRootDir));
+  struct statvfs fs {};
+  if (::statvfs(cl.c_str(), &fs) == 0) {
+    const auto total = static_cast<int64_t>(fs.f_blocks) * static_cast<int64_t>(fs.f_frsize);
+    const auto usable = static_cast<int64_t>(fs.f_bavail) * static_cast<int64_t>(fs.f_frsize);
+    t["commitLogDirCapacity"] =
+        "Total : " + humanReadableBytes(total) + ", Free : " + humanReadableBytes(usable) + ".";
+  }
+  // Java's StoreStatsService figures.
+  const store::StoreStatsService& ss = store.storeStats();
+  const int64_t putTimes = std::max<int64_t>(1, ss.putTimesTotal());
+  t["putMessageEntireTimeMax"] = std::to_string(ss.putEntireTimeMax());
+  t["putMessageTimesTotal"] = std::to_string(putTimes);
+  t["putMessageFailedTimes"] = std::to_string(ss.putFailedTimes());
+  t["putMessageSizeTotal"] = std::to_string(ss.putSizeTotal());
+  t["putMessageDistributeTime"] = ss.distributionText().value_or("null");
+  t["putMessageAverageSize"] =
+      javaDouble(static_cast<double>(ss.putSizeTotal()) / static_cast<double>(putTimes));
+  t["dispatchMaxBuffer"] = "0";  // never set in Java 4.9.8 either
+  t["getMessageEntireTimeMax"] = std::to_string(ss.getEntireTimeMax());
+  char px[32];
+  std::snprintf(px, sizeof(px), "%.2f", ss.putLatency(0.99));
+  t["putLatency99"] = px;
+  std::snprintf(px, sizeof(px), "%.2f", ss.putLatency(0.999));
+  t["putLatency999"] = px;
   t["bootTimestamp"] = std::to_string(ctx.bootTimestamp);
   t["runtime"] = runtimeText(ctx.bootTimestamp);
   t["startAcceptSendRequestTimeStamp"] = std::to_string(ctx.config.startAcceptSendRequestTimeStamp);
-  int64_t earliest = 0;
-  if (auto first = store.commitLog().files().firstFile()) earliest = first->lastModifiedMillis();
+  // Java reads the store time of the first record only when twice maxMessageSize bytes follow
+  // it in its file (CommitLog.pickupStoreTimestamp), else -1.
+  int64_t earliest = -1;
+  const int64_t minOffset = store.minPhyOffset();
+  if (minOffset >= 0) {
+    store::MappedRegion first =
+        store.commitLog().getData(minOffset, ctx.conf.store.maxMessageSize * 2);
+    store::DecodedRecord rec;
+    if (first.valid() &&
+        store::decodeRecord(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(first.data),
+                                                     static_cast<size_t>(first.size)),
+                            rec, store::DecodeOptions{false, true})
+            .ok() &&
+        rec.kind == store::RecordKind::kMessage) {
+      earliest = rec.storeTimestamp;
+    }
+  }
   t["earliestMessageTimeStamp"] = std::to_string(earliest);
   if (ctx.delayOffsets) {
     for (int32_t level = 1; level <= store.delayLevels().maxLevel(); ++level) {

@@ -112,7 +112,25 @@ TEST_F(AdminTest, BrokerConfigAndRuntimeInfo) {
   EXPECT_EQ(table["msgPutTotalTodayNow"], "6");
   EXPECT_GT(std::stoll(table["commitLogMaxOffset"]), 0);
   EXPECT_TRUE(table.count("putTps"));
-  EXPECT_TRUE(table.count("commitLogDiskRatio"));
+  // Java's key set (mqadmin brokerStatus of the 4.9.8 broker), StoreStatsService figures real.
+  for (const char* key :
+       {"commitLogDiskRatio", "commitLogDirCapacity", "remainTransientStoreBufferNumbs",
+        "putMessageEntireTimeMax", "putMessageTimesTotal", "putMessageFailedTimes",
+        "putMessageSizeTotal", "putMessageDistributeTime", "putMessageAverageSize",
+        "dispatchMaxBuffer", "getMessageEntireTimeMax", "putLatency99", "putLatency999",
+        "earliestMessageTimeStamp", "remainHowManyDataToFlush"}) {
+    EXPECT_TRUE(table.count(key)) << key;
+  }
+  EXPECT_EQ(table["putMessageTimesTotal"], "6");
+  EXPECT_EQ(table["putMessageSizeTotal"], table["commitLogMaxOffset"]);
+  EXPECT_EQ(table["putMessageFailedTimes"], "0");
+  EXPECT_EQ(table["putMessageDistributeTime"], "null");  // no full minute yet, as Java
+  EXPECT_EQ(table["putLatency99"], "0.00");
+  EXPECT_EQ(table["remainTransientStoreBufferNumbs"], "2147483647");
+  // A small store: fewer than 2 x maxMessageSize bytes after the first record, so Java's -1.
+  EXPECT_EQ(table["earliestMessageTimeStamp"], "-1");
+  EXPECT_EQ(table["commitLogDiskRatio"].find("0000"), std::string::npos);  // Java's double text
+  EXPECT_EQ(table["commitLogDirCapacity"].rfind("Total : ", 0), 0u);
 }
 
 TEST_F(AdminTest, SubscriptionGroups) {

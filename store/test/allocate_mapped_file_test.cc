@@ -164,3 +164,42 @@ TEST(QueueOffsetTableTest, KeysByTopicAndQueue) {
 
 }  // namespace
 }  // namespace rmq::store
+
+#include "store/store_stats_service.h"
+
+namespace rmq::store {
+namespace {
+
+TEST(StoreStatsService, DistributionAndLatencyOfTheLastMinute) {
+  StoreStatsService s;
+  EXPECT_FALSE(s.distributionText());
+  EXPECT_EQ(s.putLatency(0.99), 0.0);
+  for (int i = 0; i < 98; ++i) s.onPut(0, 1, 100, true);
+  s.onPut(15, 2, 300, true);
+  s.onPut(700, 1, 0, false);
+  s.onGet(3);
+  s.onGet(1);
+  EXPECT_EQ(s.putTimesTotal(), 100);
+  EXPECT_EQ(s.putSizeTotal(), 98 * 100 + 300);
+  EXPECT_EQ(s.putFailedTimes(), 1);
+  EXPECT_EQ(s.putEntireTimeMax(), 700);
+  EXPECT_EQ(s.getEntireTimeMax(), 3);
+  s.rotate();
+  EXPECT_EQ(*s.distributionText(),
+            "[<=0ms]:98 [0~10ms]:0 [10~50ms]:1 [50~100ms]:0 [100~200ms]:0 [200~500ms]:0 "
+            "[500ms~1s]:1 [1~2s]:0 [2~3s]:0 [3~4s]:0 [4~5s]:0 [5~10s]:0 [10s~]:0 ");
+  // Java's rule: index = (long)(total * px), interpolated within the bucket it falls in. With
+  // 100 puts both 0.99 and 0.999 give index 99, the 15 ms bucket (14, 15]; 1.0 reaches the
+  // (600, 700] bucket.
+  EXPECT_DOUBLE_EQ(s.putLatency(0.99), 15.0);
+  EXPECT_DOUBLE_EQ(s.putLatency(0.999), 15.0);
+  EXPECT_DOUBLE_EQ(s.putLatency(1.0), 700.0);
+  s.rotate();  // a quiet minute
+  EXPECT_EQ(*s.distributionText(),
+            "[<=0ms]:0 [0~10ms]:0 [10~50ms]:0 [50~100ms]:0 [100~200ms]:0 [200~500ms]:0 "
+            "[500ms~1s]:0 [1~2s]:0 [2~3s]:0 [3~4s]:0 [4~5s]:0 [5~10s]:0 [10s~]:0 ");
+  EXPECT_EQ(s.putTimesTotal(), 100);  // totals are not per minute
+}
+
+}  // namespace
+}  // namespace rmq::store
