@@ -1,12 +1,19 @@
 // END_TRANSACTION (37): commit or roll back a half message; broker-requests.md 3.1,
-// semantics.md 8.2.
+// semantics.md 8.2. RESUME_CHECK_HALF_MESSAGE (323): an admin puts a half message that ran out
+// of check-backs (TRANS_CHECK_MAX_TIME_TOPIC) back to be checked again; 3.3.
+#include <future>
+
 #include "broker/handlers/handlers.h"
+#include "broker/properties_editor.h"
+#include "broker/topic/topic_validator.h"
 #include "broker/transaction/transactional_message_service.h"
 #include "common/logging.h"
 #include "common/properties.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
+#include "store/message_id.h"
 #include "store/message_properties.h"
+#include "store/message_record.h"
 #include "store/store_format.h"
 
 namespace rmq::broker {
@@ -115,6 +122,49 @@ void endTransaction(BrokerContext& ctx, TransactionalMessageService& tx, Remotin
       });
 }
 
+// Java re-puts the stored message into the half topic (queue 0) with TRANSACTION_CHECK_TIMES=0,
+// the rest of it as stored; any failure to find or decode it is one SYSTEM_ERROR remark.
+void resumeCheckHalfMessage(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  const char* kFailed =
+      "Exception was thrown when putting message back to RMQ_SYS_TRANS_HALF_TOPIC.";
+  store::HostAddress host;
+  int64_t offset = 0;
+  auto msgId = r.ext.get("msgId");
+  store::MappedRegion region;
+  store::DecodedRecord rec;
+  if (!msgId || !store::decodeOffsetMsgId(*msgId, host, offset).ok() ||
+      !(region = ctx.store.lookMessageByOffset(offset)).valid() ||
+      !store::decodeRecord(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(region.data),
+                                                    static_cast<size_t>(region.size)),
+                           rec, store::DecodeOptions{false, true})
+           .ok() ||
+      rec.kind != store::RecordKind::kMessage) {
+    rctx.reply(RemotingCommand::createResponse(r, rc::SYSTEM_ERROR, kFailed));
+    return;
+  }
+  PropertiesEditor props(rec.properties);
+  props.set(prop::kTransactionCheckTimes, "0");
+  const std::string propText = props.str();
+  store::MessageToStore m = store::toMessageToStore(rec);
+  m.topic = topics::kTransHalfTopic;
+  m.queueId = 0;
+  m.properties = propText;
+  m.tagsCode = store::tagsCodeOf(store::tagsOf(propText));
+  std::promise<store::PutMessageResult> done;
+  ctx.store.putMessage(m, false,
+                       [&done](const store::PutMessageResult& pr) { done.set_value(pr); });
+  const store::PutMessageResult pr = done.get_future().get();
+  if (pr.status != store::PutMessageStatus::PUT_OK) {
+    RMQ_LOG(ERROR) << "Put message back to RMQ_SYS_TRANS_HALF_TOPIC failed.";
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::SYSTEM_ERROR, "Put message back to RMQ_SYS_TRANS_HALF_TOPIC failed."));
+    return;
+  }
+  RMQ_LOG(INFO) << "Put message back to RMQ_SYS_TRANS_HALF_TOPIC. real topic="
+                << store::findProperty(propText, prop::kRealTopic).value_or("");
+  rctx.reply(RemotingCommand::createResponse(r, rc::SUCCESS));
+}
+
 }  // namespace
 
 void registerEndTransactionHandler(remoting::RequestDispatcher& d, BrokerContext& ctx,
@@ -122,6 +172,10 @@ void registerEndTransactionHandler(remoting::RequestDispatcher& d, BrokerContext
   d.registerHandler(
       req::END_TRANSACTION,
       [&ctx, &tx](RemotingCommand& r, RequestContext& rc) { endTransaction(ctx, tx, r, rc); },
+      &ctx.adminExecutor);
+  d.registerHandler(
+      req::RESUME_CHECK_HALF_MESSAGE,
+      [&ctx](RemotingCommand& r, RequestContext& rc) { resumeCheckHalfMessage(ctx, r, rc); },
       &ctx.adminExecutor);
 }
 

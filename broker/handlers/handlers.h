@@ -34,8 +34,11 @@ void registerBrokerAdminHandlers(remoting::RequestDispatcher& d, BrokerContext& 
 void registerGroupAdminHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
 // GET_TOPIC_STATS_INFO, GET_CONSUME_STATS, QUERY_TOPIC_CONSUME_BY_WHO, GET_ALL_CONSUMER_OFFSET,
 // GET_ALL_DELAY_OFFSET, GET_CONSUMER_CONNECTION_LIST, GET_PRODUCER_CONNECTION_LIST,
-// GET_SYSTEM_TOPIC_LIST_FROM_BROKER, CLONE_GROUP_OFFSET, VIEW_BROKER_STATS_DATA.
+// GET_ALL_PRODUCER_INFO, GET_SYSTEM_TOPIC_LIST_FROM_BROKER, CLONE_GROUP_OFFSET,
+// VIEW_BROKER_STATS_DATA.
 void registerStatsHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
+// QUERY_CONSUME_TIME_SPAN (303), QUERY_CORRECTION_OFFSET (308).
+void registerConsumeProgressHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
 // INVOKE_BROKER_TO_RESET_OFFSET, GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY.
 void registerConsumerControlHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
 

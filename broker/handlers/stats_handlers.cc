@@ -1,8 +1,8 @@
 // Statistics, offsets and connections for admin tools: GET_TOPIC_STATS_INFO (202),
 // GET_CONSUME_STATS (208), QUERY_TOPIC_CONSUME_BY_WHO (300), GET_ALL_CONSUMER_OFFSET (43),
 // GET_ALL_DELAY_OFFSET (45), GET_CONSUMER_CONNECTION_LIST (203), GET_PRODUCER_CONNECTION_LIST
-// (204), GET_SYSTEM_TOPIC_LIST_FROM_BROKER (305), CLONE_GROUP_OFFSET (314),
-// VIEW_BROKER_STATS_DATA (315); broker-requests.md 9.1, 9.4, 9.5.
+// (204), GET_ALL_PRODUCER_INFO (328), GET_SYSTEM_TOPIC_LIST_FROM_BROKER (305), CLONE_GROUP_OFFSET
+// (314), VIEW_BROKER_STATS_DATA (315); broker-requests.md 9.1, 9.4, 9.5.
 #include <set>
 
 #include "broker/handlers/consume_stats.h"
@@ -152,6 +152,30 @@ void producerConnections(BrokerContext& ctx, RemotingCommand& r, RequestContext&
   rctx.reply(responseWithBody(r, std::move(body)));
 }
 
+// Every producer group with its producers (Java's ProducerTableInfo). remoteIP is Netty's
+// address text, with its leading '/'.
+void allProducerInfo(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  std::string body;
+  json::JsonWriter w(body);
+  w.beginObject().key("data").beginObject();
+  for (const auto& [group, channels] : ctx.producers.snapshot()) {
+    if (channels.empty()) continue;
+    w.key(group).beginArray();
+    for (const auto& c : channels) {
+      w.beginObject()
+          .member("clientId", c.clientId)
+          .member("language", remoting::languageName(c.language))
+          .member("lastUpdateTimestamp", c.lastUpdateTimestamp)
+          .member("remoteIP", "/" + c.remoteAddr)
+          .member("version", c.version)
+          .endObject();
+    }
+    w.endArray();
+  }
+  w.endObject().endObject();
+  rctx.reply(responseWithBody(r, std::move(body)));
+}
+
 void consumeByWho(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
   auto topic = requiredField(r, rctx, "topic");
   if (!topic) return;
@@ -196,6 +220,7 @@ void registerStatsHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
   on(req::GET_CONSUME_STATS, consumeStats);
   on(req::GET_CONSUMER_CONNECTION_LIST, consumerConnections);
   on(req::GET_PRODUCER_CONNECTION_LIST, producerConnections);
+  on(req::GET_ALL_PRODUCER_INFO, allProducerInfo);
   on(req::QUERY_TOPIC_CONSUME_BY_WHO, consumeByWho);
   on(req::CLONE_GROUP_OFFSET, cloneGroupOffset);
   on(req::VIEW_BROKER_STATS_DATA, viewBrokerStatsData);

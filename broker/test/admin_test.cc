@@ -1,6 +1,7 @@
 // The admin request set over loopback against an in-process broker.
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <thread>
 
 #include "broker/test/broker_fixture.h"
@@ -229,6 +230,104 @@ TEST_F(AdminTest, MaintenanceRequests) {
   RemotingCommand max = RemotingCommand::createRequest(req::GET_MAX_OFFSET);
   max.addExt("topic", "AdminTopic").addExt("queueId", "0");
   EXPECT_EQ(call(std::move(max)).ext.getInt64("offset").value_or(-1), 3);
+}
+
+}  // namespace
+}  // namespace rmq::broker
+
+namespace rmq::broker {
+namespace {
+
+TEST_F(AdminTest, ConsumeProgressProducersAndResumedHalfMessages) {
+  auto commit = [&](const char* group, int queue, int offset) {
+    RemotingCommand c = RemotingCommand::createRequest(req::UPDATE_CONSUMER_OFFSET);
+    c.addExt("consumerGroup", group).addExt("topic", "AdminTopic").addExtInt("queueId", queue);
+    c.addExtInt("commitOffset", offset);
+    EXPECT_EQ(call(std::move(c)).code, rc::SUCCESS);
+  };
+  commit("G1", 0, 1);
+  commit("G1", 1, 2);
+  commit("G2", 0, 3);
+  commit("G2", 1, 1);
+  auto correction = [&](const char* compare, const char* filter) {
+    RemotingCommand q = RemotingCommand::createRequest(req::QUERY_CORRECTION_OFFSET);
+    q.addExt("topic", "AdminTopic").addExt("compareGroup", compare);
+    if (filter) q.addExt("filterGroups", filter);
+    RemotingCommand resp = call(std::move(q));
+    EXPECT_EQ(resp.code, rc::SUCCESS);
+    return std::string(resp.body());
+  };
+  // Smallest offset over the groups, Long.MAX_VALUE where the compare group is behind it.
+  EXPECT_EQ(correction("G2", nullptr), R"({"correctionOffsets":{0:1,1:1}})");
+  EXPECT_EQ(correction("G2", "G2"), R"({"correctionOffsets":{0:1,1:9223372036854775807}})");
+  EXPECT_EQ(correction("G1", "G1"), R"({"correctionOffsets":{0:9223372036854775807,1:1}})");
+  // The filtered groups keep their offsets (Java deletes them from its table here).
+  RemotingCommand q = RemotingCommand::createRequest(req::QUERY_CONSUMER_OFFSET);
+  q.addExt("consumerGroup", "G2").addExt("topic", "AdminTopic").addExt("queueId", "0");
+  EXPECT_EQ(call(std::move(q)).ext.get("offset").value_or(""), "3");
+
+  RemotingCommand span = RemotingCommand::createRequest(req::QUERY_CONSUME_TIME_SPAN);
+  span.addExt("topic", "AdminTopic").addExt("group", "G1");
+  RemotingCommand resp = call(std::move(span));
+  ASSERT_EQ(resp.code, rc::SUCCESS);
+  rapidjson::Document doc;
+  ASSERT_TRUE(json::parseLenientJson(resp.body(), doc).ok()) << resp.body();
+  const auto& set = doc["consumeTimeSpanSet"];
+  ASSERT_EQ(set.Size(), 2u);
+  const std::regex date(R"(\d{4}-\d{2}-\d{2}#\d{2}:\d{2}:\d{2}:\d{3})");
+  for (rapidjson::SizeType i = 0; i < set.Size(); ++i) {
+    const auto& s = set[i];
+    EXPECT_EQ(s["messageQueue"]["queueId"].GetInt(), static_cast<int>(i));
+    EXPECT_GT(s["minTimeStamp"].GetInt64(), 0);
+    EXPECT_GE(s["maxTimeStamp"].GetInt64(), s["minTimeStamp"].GetInt64());
+    EXPECT_GE(s["consumeTimeStamp"].GetInt64(), s["minTimeStamp"].GetInt64());
+    EXPECT_TRUE(std::regex_match(s["minTimeStampStr"].GetString(), date));
+  }
+  EXPECT_EQ(set[0]["delayTime"].GetInt64() >= 0, true);  // G1 is behind on queue 0 (1 of 3)
+  RemotingCommand unknown = RemotingCommand::createRequest(req::QUERY_CONSUME_TIME_SPAN);
+  unknown.addExt("topic", "Nope").addExt("group", "G1");
+  resp = call(std::move(unknown));
+  EXPECT_EQ(resp.code, rc::TOPIC_NOT_EXIST);
+  EXPECT_EQ(resp.remark.value_or(""), "topic[Nope] not exist");
+
+  RemotingCommand hb = RemotingCommand::createRequest(req::HEART_BEAT);
+  hb.setBody(R"({"clientID":"pc-1","consumerDataSet":[],"producerDataSet":[{"groupName":"PGX"}]})");
+  ASSERT_EQ(call(std::move(hb)).code, rc::SUCCESS);
+  resp = call(RemotingCommand::createRequest(req::GET_ALL_PRODUCER_INFO));
+  ASSERT_EQ(resp.code, rc::SUCCESS);
+  ASSERT_TRUE(json::parseLenientJson(resp.body(), doc).ok()) << resp.body();
+  ASSERT_TRUE(doc["data"].HasMember("PGX")) << resp.body();
+  const auto& p = doc["data"]["PGX"][0];
+  EXPECT_STREQ(p["clientId"].GetString(), "pc-1");
+  EXPECT_EQ(std::string(p["remoteIP"].GetString()).rfind("/127.0.0.1:", 0), 0u);
+  EXPECT_TRUE(p.HasMember("language") && p.HasMember("version") &&
+              p.HasMember("lastUpdateTimestamp"));
+
+  // RESUME_CHECK_HALF_MESSAGE: the message named by the offset msgId goes to the half queue.
+  RemotingCommand send = RemotingCommand::createRequest(req::SEND_MESSAGE_V2);
+  send.addExt("a", "PG").addExt("b", "AdminTopic").addExt("c", "TBW102").addExt("d", "4");
+  send.addExt("e", "0").addExt("f", "0").addExt("g", "1").addExt("h", "0");
+  send.setBody("resume-me");
+  resp = call(std::move(send));
+  ASSERT_EQ(resp.code, rc::SUCCESS);
+  const std::string msgId(resp.ext.get("msgId").value_or(""));
+  auto halfMax = [&] {
+    RemotingCommand m = RemotingCommand::createRequest(req::GET_MAX_OFFSET);
+    m.addExt("topic", "RMQ_SYS_TRANS_HALF_TOPIC").addExt("queueId", "0");
+    return call(std::move(m)).ext.getInt64("offset").value_or(-1);
+  };
+  const int64_t before = halfMax();
+  RemotingCommand resume = RemotingCommand::createRequest(req::RESUME_CHECK_HALF_MESSAGE);
+  resume.addExt("msgId", msgId);
+  EXPECT_EQ(call(std::move(resume)).code, rc::SUCCESS);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // dispatch
+  EXPECT_EQ(halfMax(), before + 1);
+  RemotingCommand bad = RemotingCommand::createRequest(req::RESUME_CHECK_HALF_MESSAGE);
+  bad.addExt("msgId", "7F00000100002A9F00000000FFFFFFFF");
+  resp = call(std::move(bad));
+  EXPECT_EQ(resp.code, rc::SYSTEM_ERROR);
+  EXPECT_EQ(resp.remark.value_or(""),
+            "Exception was thrown when putting message back to RMQ_SYS_TRANS_HALF_TOPIC.");
 }
 
 }  // namespace
