@@ -53,10 +53,12 @@ Status BrokerController::initialize() {
   holds_ = std::make_unique<PullRequestHoldService>(
       *store_, [this](HeldPullRequest&& h) { reexecuteHeldPull(*ctx_, std::move(h)); },
       bc.longPollingEnable ? 1000 : bc.shortPollingTimeMills);
-  ctx_ = std::unique_ptr<BrokerContext>(
-      new BrokerContext{conf_, conf_.broker, *store_, *topics_, *groups_, *offsets_, consumers_,
-                        producers_, locks_, *holds_, *pullExecutor_, *adminExecutor_, *storeHost,
-                        [this](bool oneway) { registerBrokerAll(oneway); }});
+  // C++20 parenthesized aggregate initialization: the members not named here keep their
+  // default member initializers (set below).
+  ctx_ = std::make_unique<BrokerContext>(conf_, conf_.broker, *store_, *topics_, *groups_,
+                                         *offsets_, consumers_, producers_, locks_, *holds_,
+                                         *pullExecutor_, *adminExecutor_, *storeHost,
+                                         [this](bool oneway) { registerBrokerAll(oneway); });
 
   ctx_->delayOffsetsJson = [this] { return schedule_->encodeOffsets(); };
   ctx_->delayOffsets = [this] { return schedule_->offsets(); };
@@ -84,6 +86,7 @@ Status BrokerController::initialize() {
   registerBrokerAdminHandlers(dispatcher_, *ctx_);
   registerGroupAdminHandlers(dispatcher_, *ctx_);
   registerStatsHandlers(dispatcher_, *ctx_);
+  registerConsumeProgressHandlers(dispatcher_, *ctx_);
   registerConsumerControlHandlers(dispatcher_, *ctx_);
   registerReplyHandlers(dispatcher_, *ctx_);
   registerMaintenanceHandlers(dispatcher_, *ctx_);

@@ -11,7 +11,7 @@ cd "$top"
 export RMQ_COMPAT_DATA="${RMQ_COMPAT_DATA:-$top/../shared/compat}"
 
 scripts/setup.sh
-ccache -M 2G >/dev/null 2>&1 || true
+ccache -M 8G >/dev/null 2>&1 || true
 
 echo "== build"
 scripts/build.sh
