@@ -1,6 +1,9 @@
 // Consumer control relayed to the clients: INVOKE_BROKER_TO_RESET_OFFSET (222, pushes
-// RESET_CONSUMER_CLIENT_OFFSET 220), GET_CONSUMER_RUNNING_INFO (307) and
+// RESET_CONSUMER_CLIENT_OFFSET 220), INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223, asks each
+// consumer with GET_CONSUMER_STATUS_FROM_CLIENT 221), GET_CONSUMER_RUNNING_INFO (307) and
 // CONSUME_MESSAGE_DIRECTLY (309); broker-requests.md 9.6.
+#include <future>
+
 #include "broker/handlers/handlers.h"
 #include "common/json.h"
 #include "common/logging.h"
@@ -119,6 +122,96 @@ void resetOffset(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
   rctx.reply(std::move(resp));
 }
 
+// The raw JSON text of `name`'s value in a JSON object (fastjson may use object keys, so the
+// text is taken as it is rather than parsed); empty when absent or malformed.
+std::string_view rawMember(std::string_view json, std::string_view name) {
+  const std::string quoted = "\"" + std::string(name) + "\"";
+  size_t at = json.find(quoted);
+  if (at == std::string_view::npos) return {};
+  at = json.find(':', at + quoted.size());
+  if (at == std::string_view::npos) return {};
+  ++at;
+  while (at < json.size() && (json[at] == ' ' || json[at] == '\n' || json[at] == '\t')) ++at;
+  if (at >= json.size() || json[at] != '{') return {};
+  int depth = 0;
+  bool inString = false;
+  for (size_t i = at; i < json.size(); ++i) {
+    const char c = json[i];
+    if (inString) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        inString = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      inString = true;
+    } else if (c == '{') {
+      ++depth;
+    } else if (c == '}' && --depth == 0) {
+      return json.substr(at, i - at + 1);
+    }
+  }
+  return {};
+}
+
+// Java's Broker2Client.getConsumeStatus: every consumer of the group (or only `clientAddr`, a
+// client id) is asked for its queue offsets (5 s each, one after the other); the answers are
+// collected by client id. A consumer that fails or times out is left out.
+void getConsumerStatus(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
+  auto topic = requiredField(r, rctx, "topic");
+  if (!topic) return;
+  auto group = requiredField(r, rctx, "group");
+  if (!group) return;
+  const std::string origin = r.ext.getString("clientAddr");
+  const std::string g(*group);
+  auto online = ctx.consumers.group(g);
+  if (!online || online->channels.empty()) {
+    rctx.reply(RemotingCommand::createResponse(
+        r, rc::SYSTEM_ERROR, "No Any Consumer online in the consumer group: [" + g + "]"));
+    return;
+  }
+  std::string table = "{";
+  bool first = true;
+  for (const auto& [id, c] : online->channels) {
+    if (c.version < mqversion::V3_0_7_SNAPSHOT) {
+      rctx.reply(RemotingCommand::createResponse(
+          r, rc::SYSTEM_ERROR,
+          "the client does not support this feature. version=" + versionDesc(c.version)));
+      return;
+    }
+    if (!origin.empty() && origin != c.clientId) continue;
+    if (auto conn = c.connection.lock()) {
+      RemotingCommand ask = RemotingCommand::createRequest(req::GET_CONSUMER_STATUS_FROM_CLIENT);
+      ask.addExt("topic", std::string(*topic)).addExt("group", g);
+      auto answer = std::make_shared<std::promise<std::optional<std::string>>>();
+      conn->invoke(std::move(ask), 5000, [answer](const Status& s, RemotingCommand* resp) {
+        if (s.ok() && resp->code == rc::SUCCESS && !resp->body().empty()) {
+          answer->set_value(std::string(rawMember(resp->body(), "messageQueueTable")));
+        } else {
+          answer->set_value(std::nullopt);
+        }
+      });
+      const auto text = answer->get_future().get();
+      if (text && !text->empty()) {
+        if (!first) table.push_back(',');
+        first = false;
+        json::appendQuoted(table, c.clientId, false);
+        table.push_back(':');
+        table += *text;
+      } else {
+        RMQ_LOG(WARN) << "[get-consumer-status] no status from " << c.clientId << " (group " << g
+                      << ", topic " << *topic << ")";
+      }
+    }
+    if (!origin.empty()) break;
+  }
+  table.push_back('}');
+  // GetConsumerStatusBody: consumerTable, then the (empty) messageQueueTable.
+  rctx.reply(responseWithBody(r, "{\"consumerTable\":" + table + ",\"messageQueueTable\":{}}"));
+}
+
 // Forwards the request to the consumer with `clientId` in `group` and relays its answer.
 void relayToConsumer(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx,
                      RemotingCommand forward) {
@@ -203,6 +296,11 @@ void registerConsumerControlHandlers(remoting::RequestDispatcher& d, BrokerConte
   d.registerHandler(
       req::INVOKE_BROKER_TO_RESET_OFFSET,
       [&ctx](RemotingCommand& r, RequestContext& rc) { resetOffset(ctx, r, rc); },
+      &ctx.adminExecutor);
+  // Waits for each consumer's answer in turn (as Java does): on the admin executor.
+  d.registerHandler(
+      req::INVOKE_BROKER_TO_GET_CONSUMER_STATUS,
+      [&ctx](RemotingCommand& r, RequestContext& rc) { getConsumerStatus(ctx, r, rc); },
       &ctx.adminExecutor);
   d.registerHandler(req::GET_CONSUMER_RUNNING_INFO, [&ctx](RemotingCommand& r, RequestContext& rc) {
     consumerRunningInfo(ctx, r, rc);

@@ -39,7 +39,8 @@ void registerGroupAdminHandlers(remoting::RequestDispatcher& d, BrokerContext& c
 void registerStatsHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
 // QUERY_CONSUME_TIME_SPAN (303), QUERY_CORRECTION_OFFSET (308).
 void registerConsumeProgressHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
-// INVOKE_BROKER_TO_RESET_OFFSET, GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY.
+// INVOKE_BROKER_TO_RESET_OFFSET, INVOKE_BROKER_TO_GET_CONSUMER_STATUS, GET_CONSUMER_RUNNING_INFO,
+// CONSUME_MESSAGE_DIRECTLY.
 void registerConsumerControlHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx);
 
 // Writes a MessageQueue as fastjson writes a map key: a bare object.

@@ -2,7 +2,8 @@
 
 // Admin requests the broker relays to one live consumer and answers with the consumer's answer:
 // GET_CONSUMER_RUNNING_INFO (307) and CONSUME_MESSAGE_DIRECTLY (309) (`mqadmin consumerStatus`,
-// `mqadmin consumeMessage`). ali-ons 3.12 answers no broker request, so the consumer is ours
+// `mqadmin consumeMessage`), and INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223, `mqadmin
+// getConsumerStatus`), which asks every consumer of the group with GET_CONSUMER_STATUS_FROM_CLIENT. ali-ons 3.12 answers no broker request, so the consumer is ours
 // (lib/raw_clients.js) and answers on its own connection with RemotingConnection.respond.
 // Java 4.9.8 AdminBrokerProcessor.callConsumer: find the client in the group (else SYSTEM_ERROR
 // "The Consumer <group> <clientId> not online"), version >= V3_1_8_SNAPSHOT (else SYSTEM_ERROR
@@ -18,6 +19,8 @@ const { RawConsumer } = require('../lib/raw_clients');
 const GET_CONSUMER_RUNNING_INFO = 307;
 const CONSUME_MESSAGE_DIRECTLY = 309;
 const CONSUME_MSG_TIMEOUT = 207;
+const GET_CONSUMER_STATUS_FROM_CLIENT = 221;
+const INVOKE_BROKER_TO_GET_CONSUMER_STATUS = 223;
 
 describe('broker: consumer control relayed to a live consumer', () => {
   let env;
@@ -107,5 +110,41 @@ describe('broker: consumer control relayed to a live consumer', () => {
     assert.equal(res.code, CONSUME_MSG_TIMEOUT, `${res.code} ${res.remark}`);
     assert.ok(res.remark.startsWith(`consumer <${group}> <${consumer.clientId}> Timeout: `), res.remark);
     assert.ok(took >= 9500 && took < 15000, `answered after ${took} ms`);
+  });
+  it('INVOKE_BROKER_TO_GET_CONSUMER_STATUS: every consumer asked with 221, answers collected by client id', async () => {
+    const topic = uniq('TStatus');
+    const group = uniq('GStatus');
+    await env.createTopic(topic, { queues: 2 });
+    const a = await RawConsumer.connect(env, group, topic);
+    const b = await RawConsumer.connect(env, group, topic);
+    const silent = await RawConsumer.connect(env, group, topic);
+    const tableOf = (q, off) => `{"messageQueueTable":{{"brokerName":"${env.brokerName}","queueId":${q},"topic":"${topic}"}:${off}}}`;
+    a.onRequest = (cmd, conn) => conn.respond(cmd, Code.SUCCESS, { body: tableOf(0, 5) });
+    b.onRequest = (cmd, conn) => conn.respond(cmd, Code.SUCCESS, { body: tableOf(1, 7) });
+    silent.onRequest = (cmd, conn) => conn.respond(cmd, Code.SYSTEM_ERROR, { remark: 'busy' });
+
+    let res = await env.request(INVOKE_BROKER_TO_GET_CONSUMER_STATUS, { topic, group });
+    assert.equal(res.code, Code.SUCCESS, res.remark);
+    const text = res.body.toString();
+    assert.ok(text.startsWith('{"consumerTable":{') && text.endsWith(',"messageQueueTable":{}}'), text);
+    assert.ok(text.includes(`"${a.clientId}":{{"brokerName":"${env.brokerName}","queueId":0,"topic":"${topic}"}:5}`), text);
+    assert.ok(text.includes(`"${b.clientId}":{{"brokerName":"${env.brokerName}","queueId":1,"topic":"${topic}"}:7}`), text);
+    assert.ok(!text.includes(silent.clientId), 'a failed answer is left out');
+    for (const c of [ a, b, silent ]) {
+      assert.equal(c.requests.length, 1);
+      assert.equal(c.requests[0].code, GET_CONSUMER_STATUS_FROM_CLIENT);
+      assert.deepEqual(c.requests[0].extFields, { topic, group });
+    }
+
+    // clientAddr names one client: only that one is asked.
+    res = await env.request(INVOKE_BROKER_TO_GET_CONSUMER_STATUS, { topic, group, clientAddr: b.clientId });
+    assert.equal(res.code, Code.SUCCESS);
+    assert.ok(!res.body.toString().includes(a.clientId));
+    assert.equal(a.requests.length, 1);
+    assert.equal(b.requests.length, 2);
+
+    const none = uniq('GNone');
+    res = await env.request(INVOKE_BROKER_TO_GET_CONSUMER_STATUS, { topic, group: none });
+    assert.deepEqual([ res.code, res.remark ], [ Code.SYSTEM_ERROR, `No Any Consumer online in the consumer group: [${none}]` ]);
   });
 });
