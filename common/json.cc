@@ -172,6 +172,12 @@ JsonWriter& JsonWriter::value(bool v) {
   out_.append(v ? "true" : "false");
   return *this;
 }
+std::string javaDoubleText(double v) {
+  std::string out;
+  JsonWriter(out).valueDouble(v);
+  return out;
+}
+
 JsonWriter& JsonWriter::valueDouble(double v) {
   separator();
   char buf[40];

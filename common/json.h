@@ -57,6 +57,9 @@ class JsonWriter {
   bool afterKey_ = false;
 };
 
+// Java's Double.toString (String.valueOf(double)) of `v`: the text valueDouble() writes.
+std::string javaDoubleText(double v);
+
 // Appends `s` as a JSON string literal with fastjson's escaping rules.
 void appendQuoted(std::string& out, std::string_view s, bool escapeNonAscii = false);
 

@@ -300,6 +300,22 @@ class HeaderDecoder {
     }
   }
 
+  // After a member or element: ',' (more follows, `more` = true) or the closing bracket.
+  bool separator(char close, bool& more) {
+    skipSpace();
+    if (p_ < end_ && *p_ == ',') {
+      ++p_;
+      more = true;
+      return true;
+    }
+    if (p_ < end_ && *p_ == close) {
+      ++p_;
+      more = false;
+      return true;
+    }
+    return setError(close == '}' ? "',' or '}' expected" : "',' or ']' expected");
+  }
+
   // An object or array whose content is ignored, starting at its bracket (validated).
   bool skipContainer(int depth) {
     if (depth > kMaxDepth) return setError("nesting too deep");
@@ -324,17 +340,9 @@ class HeaderDecoder {
       if ((kind == Kind::kObject || kind == Kind::kArray) && !skipContainer(depth + 1)) {
         return false;
       }
-      skipSpace();
-      if (p_ == end_) return setError(object ? "'}' expected" : "']' expected");
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ == close) {
-        ++p_;
-        return true;
-      }
-      return setError(object ? "',' or '}' expected" : "',' or ']' expected");
+      bool more = false;
+      if (!separator(close, more)) return false;
+      if (!more) return true;
     }
   }
 
@@ -350,11 +358,7 @@ class HeaderDecoder {
       if (p_ == end_ || *p_ != '"') return setError("object member name expected");
       std::string_view key;
       if (!string(key, keyScratch_)) return false;
-      // The key's text must survive the value's parse: copy it out of the scratch if needed.
-      if (key.data() == keyScratch_.data()) {
-        keyHeld_.assign(key);
-        key = keyHeld_;
-      }
+      // `key` may view keyScratch_; only extFields() reuses that, after the key was compared.
       if (!expect(':', "':' expected after an object member name")) return false;
       Kind kind;
       std::string_view text;
@@ -366,17 +370,9 @@ class HeaderDecoder {
       } else if (!topLevelScalar(key, kind, text)) {
         return false;
       }
-      skipSpace();
-      if (p_ == end_) return setError("'}' expected");
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ == '}') {
-        ++p_;
-        return true;
-      }
-      return setError("',' or '}' expected");
+      bool more = false;
+      if (!separator('}', more)) return false;
+      if (!more) return true;
     }
   }
 
@@ -444,17 +440,9 @@ class HeaderDecoder {
           cmd_.ext.append(key, value);
         }
       }
-      skipSpace();
-      if (p_ == end_) return setError("'}' expected");
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ == '}') {
-        ++p_;
-        return true;
-      }
-      return setError("',' or '}' expected");
+      bool more = false;
+      if (!separator('}', more)) return false;
+      if (!more) return true;
     }
   }
 
@@ -467,13 +455,11 @@ class HeaderDecoder {
   uint64_t seenFirstBytes_[4] = {0, 0, 0, 0};
   // Unescaped texts, reused across frames on this thread (no allocation in the steady state).
   static thread_local std::string keyScratch_;
-  static thread_local std::string keyHeld_;
   static thread_local std::string valueScratch_;
   static thread_local std::string skipScratch_;
 };
 
 thread_local std::string HeaderDecoder::keyScratch_;
-thread_local std::string HeaderDecoder::keyHeld_;
 thread_local std::string HeaderDecoder::valueScratch_;
 thread_local std::string HeaderDecoder::skipScratch_;
 

@@ -27,13 +27,6 @@ namespace req = remoting::request_code;
 
 namespace {
 
-// Java's String.valueOf(double).
-std::string javaDouble(double v) {
-  std::string out;
-  json::JsonWriter(out).valueDouble(v);
-  return out;
-}
-
 // Java's MixAll.humanReadableByteCount(bytes, false): "512 B", "1.5 KiB", "252.0 GiB".
 std::string humanReadableBytes(int64_t bytes) {
   if (bytes < 1024) return std::to_string(bytes) + " B";
@@ -143,10 +136,10 @@ void getRuntimeInfo(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx
   t["remainTransientStoreBufferNumbs"] = "2147483647";
   const std::string cl = ctx.conf.store.commitLogDir();
   const double clRatio = store::CleanService::diskUsedRatio(cl);
-  t["commitLogDiskRatio"] = javaDouble(clRatio);
-  t["commitLogDiskRatio_" + cl] = javaDouble(clRatio);
+  t["commitLogDiskRatio"] = json::javaDoubleText(clRatio);
+  t["commitLogDiskRatio_" + cl] = json::javaDoubleText(clRatio);
   t["consumeQueueDiskRatio"] =
-      javaDouble(store::CleanService::diskUsedRatio(ctx.conf.store.storePathRootDir));
+      json::javaDoubleText(store::CleanService::diskUsedRatio(ctx.conf.store.storePathRootDir));
   struct statvfs fs {};
   if (::statvfs(cl.c_str(), &fs) == 0) {
     const auto total = static_cast<int64_t>(fs.f_blocks) * static_cast<int64_t>(fs.f_frsize);
@@ -163,7 +156,7 @@ void getRuntimeInfo(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx
   t["putMessageSizeTotal"] = std::to_string(ss.putSizeTotal());
   t["putMessageDistributeTime"] = ss.distributionText().value_or("null");
   t["putMessageAverageSize"] =
-      javaDouble(static_cast<double>(ss.putSizeTotal()) / static_cast<double>(putTimes));
+      json::javaDoubleText(static_cast<double>(ss.putSizeTotal()) / static_cast<double>(putTimes));
   t["dispatchMaxBuffer"] = "0";  // never set in Java 4.9.8 either
   t["getMessageEntireTimeMax"] = std::to_string(ss.getEntireTimeMax());
   char px[32];

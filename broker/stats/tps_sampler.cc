@@ -26,25 +26,17 @@ double TpsSampler::tps(int64_t windowSeconds) const {
   return -1;
 }
 
-namespace {
-std::string javaDouble(double v) {
-  std::string out;
-  json::JsonWriter(out).valueDouble(v);  // fastjson's doubles are Java's Double.toString
-  return out;
-}
-}  // namespace
-
 std::string TpsSampler::text() const {
   auto field = [this](int64_t window) -> std::string {
     double v = tps(window);
-    return v < 0 ? std::string() : javaDouble(v);
+    return v < 0 ? std::string() : json::javaDoubleText(v);
   };
   return field(10) + " " + field(60) + " " + field(600);
 }
 
 std::string TpsSampler::sumText(const TpsSampler& a, const TpsSampler& b) {
   auto field = [&](int64_t window) {
-    return javaDouble(std::max(0.0, a.tps(window)) + std::max(0.0, b.tps(window)));
+    return json::javaDoubleText(std::max(0.0, a.tps(window)) + std::max(0.0, b.tps(window)));
   };
   return field(10) + " " + field(60) + " " + field(600);
 }
