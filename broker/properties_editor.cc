@@ -1,20 +1,20 @@
 #include "broker/properties_editor.h"
 
+#include <cstring>
+
 #include "store/message_properties.h"
 
 namespace rmq::broker {
 
 PropertiesEditor::PropertiesEditor(std::string_view properties) {
-  auto parsed = store::parseProperties(properties);
-  entries_.reserve(parsed.size() + 4);  // room for the few the send path adds
-  for (const auto& p : parsed) {
+  store::forEachProperty(properties, [this](std::string_view name, std::string_view value) {
     // Later duplicates win, as in Java's map; the views point into `properties`.
-    if (Entry* e = find(p.name)) {
-      e->value = p.value;
+    if (Entry* e = find(name)) {
+      e->value = value;
     } else {
-      entries_.push_back(Entry{p.name, p.value});
+      entries_.push_back(Entry{name, value});
     }
-  }
+  });
 }
 
 PropertiesEditor::Entry* PropertiesEditor::find(std::string_view name) {
@@ -32,7 +32,15 @@ const PropertiesEditor::Entry* PropertiesEditor::find(std::string_view name) con
 }
 
 std::string_view PropertiesEditor::own(std::string_view text) {
-  return owned_.emplace_front(text);
+  char* to;
+  if (text.size() <= sizeof(inline_) - inlineUsed_) {
+    to = inline_ + inlineUsed_;
+    inlineUsed_ += text.size();
+  } else {
+    to = spilled_.emplace_back(std::make_unique<char[]>(text.size() + 1)).get();
+  }
+  if (!text.empty()) std::memcpy(to, text.data(), text.size());
+  return {to, text.size()};
 }
 
 void PropertiesEditor::set(std::string_view name, std::string_view value) {
@@ -63,17 +71,23 @@ bool PropertiesEditor::has(std::string_view name) const {
 }
 
 std::string PropertiesEditor::str() const {
+  std::string out;
+  appendTo(out);
+  return out;
+}
+
+void PropertiesEditor::appendTo(std::string& out) const {
   size_t length = 0;
   for (const auto& e : entries_) length += e.name.size() + e.value.size() + 2;
-  std::string out;
-  out.reserve(length);
+  out.reserve(out.size() + length);
+  bool first = true;
   for (const auto& e : entries_) {
-    if (!out.empty()) out.push_back('\x02');
+    if (!first) out.push_back('\x02');
+    first = false;
     out.append(e.name);
     out.push_back('\x01');
     out.append(e.value);
   }
-  return out;
 }
 
 }  // namespace rmq::broker

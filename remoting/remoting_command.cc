@@ -48,6 +48,9 @@ int ExtFields::find(std::string_view key) const {
 }
 
 void ExtFields::append(std::string_view key, std::string_view value) {
+  // One allocation each for a typical header instead of a growth series of both.
+  if (entries_.capacity() == 0) entries_.reserve(kTypicalFields);
+  if (arena_.capacity() < kTypicalArena) arena_.reserve(kTypicalArena);
   Entry e{};
   e.keyOff = static_cast<uint32_t>(arena_.size());
   e.keyLen = static_cast<uint32_t>(key.size());
@@ -179,6 +182,22 @@ std::string RemotingCommand::bodyBytes() const {
   out.reserve(bodySize());
   for (const auto& c : chunks_) out.append(c.data, c.size);
   return out;
+}
+
+void RemotingCommand::reset() {
+  code = 0;
+  language = LanguageCode::JAVA;
+  version = 0;
+  opaque = 0;
+  flag = 0;
+  remark.reset();
+  hasExtFields = false;
+  ext.clear();
+  serializeType = SerializeType::JSON;
+  bodyOwned_ = false;
+  ownedBody_.clear();
+  body_ = {};
+  chunks_.clear();
 }
 
 RemotingCommand RemotingCommand::createRequest(int32_t code) {

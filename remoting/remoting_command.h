@@ -83,6 +83,8 @@ class ExtFields {
   struct Entry {
     uint32_t keyOff, keyLen, valueOff, valueLen;
   };
+  static constexpr size_t kTypicalFields = 12;
+  static constexpr size_t kTypicalArena = 256;
   int find(std::string_view key) const;
   std::string arena_;
   std::vector<Entry> entries_;
@@ -139,6 +141,10 @@ class RemotingCommand {
     ext.setInt(key, value);
     return *this;
   }
+
+  // Back to a default-constructed command, keeping the capacity of the header arena and of the
+  // body storage (for a command object reused across answers).
+  void reset();
 
   // A request with the given code, as this process sends it (language JAVA, our version).
   static RemotingCommand createRequest(int32_t code);

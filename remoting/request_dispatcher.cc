@@ -9,11 +9,31 @@ Responder::Responder(const ConnectionPtr& conn, const RemotingCommand& request)
     : conn_(conn),
       opaque_(request.opaque),
       serializeType_(request.serializeType),
-      oneway_(request.isOneway()),
-      replied_(std::make_shared<std::atomic<bool>>(false)) {}
+      oneway_(request.isOneway()) {}
 
-void Responder::reply(RemotingCommand response) const {
-  if (oneway_ || !replied_ || replied_->exchange(true)) return;
+Responder::Responder(const Responder& other)
+    : conn_(other.conn_),
+      opaque_(other.opaque_),
+      serializeType_(other.serializeType_),
+      oneway_(other.oneway_) {
+  if (!other.shared_) other.shared_ = std::make_shared<std::atomic<bool>>(other.replied_);
+  shared_ = other.shared_;
+}
+
+Responder& Responder::operator=(const Responder& other) {
+  if (this != &other) *this = Responder(other);
+  return *this;
+}
+
+bool Responder::claim() const {
+  if (shared_) return !shared_->exchange(true);
+  if (replied_) return false;
+  replied_ = true;
+  return true;
+}
+
+void Responder::replyWith(RemotingCommand& response) const {
+  if (oneway_ || !claim()) return;
   auto conn = conn_.lock();
   if (!conn) return;
   response.opaque = opaque_;

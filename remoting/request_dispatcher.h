@@ -9,6 +9,7 @@
 // (body included) before it crosses threads.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -21,14 +22,25 @@
 
 namespace rmq::remoting {
 
-// Answers one request later. Cheap to copy; replying twice sends only the first answer.
+// Answers one request later. Replying twice, through the same object or any copy of it, sends
+// only the first answer. Moving is free; the first copy allocates the flag the copies share, so
+// the first copy must be made by the thread that owns the Responder, before a copy reaches
+// another thread (every handler copies it before parking or handing it on).
 class Responder {
  public:
   Responder() = default;
   Responder(const ConnectionPtr& conn, const RemotingCommand& request);
+  Responder(const Responder& other);
+  Responder& operator=(const Responder& other);
+  Responder(Responder&&) noexcept = default;
+  Responder& operator=(Responder&&) noexcept = default;
+
   // Fills opaque, flag and serialization from the request, then sends (no-op for oneway
   // requests or closed connections).
-  void reply(RemotingCommand response) const;
+  void reply(RemotingCommand response) const { replyWith(response); }
+  // The same, filling those fields into `response` in place and sending it without taking it
+  // (a caller may reuse one command object for many answers).
+  void replyWith(RemotingCommand& response) const;
   bool oneway() const { return oneway_; }
   ConnectionPtr connection() const { return conn_.lock(); }
   // The same answer slot, answering in `t` instead of the request's serialization (Java writes
@@ -40,11 +52,14 @@ class Responder {
   }
 
  private:
+  bool claim() const;  // true for the first answer only
+
   std::weak_ptr<Connection> conn_;
   int32_t opaque_ = 0;
   SerializeType serializeType_ = SerializeType::JSON;
   bool oneway_ = false;
-  std::shared_ptr<std::atomic<bool>> replied_;
+  mutable bool replied_ = false;                       // until the first copy
+  mutable std::shared_ptr<std::atomic<bool>> shared_;  // from the first copy on
 };
 
 class RequestContext {

@@ -22,7 +22,7 @@ void GroupCommitService::start() {
   });
 }
 
-void GroupCommitService::submit(int64_t durableOffset, std::function<void(bool)> done) {
+void GroupCommitService::submit(int64_t durableOffset, Done done) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     waiters_.push_back(Waiter{durableOffset, monotonicMillis() + timeoutMillis_, std::move(done)});

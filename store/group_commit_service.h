@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/small_function.h"
 #include "common/status.h"
 
 namespace rmq::store {
@@ -26,14 +27,16 @@ class GroupCommitService {
 
   void start();
   void shutdown();  // flushes once more and completes every waiter
-  void submit(int64_t durableOffset, std::function<void(bool flushed)> done);
+  // Holds a put's result and callback inline (no allocation per waiter).
+  using Done = SmallFunction<void(bool flushed), 160>;
+  void submit(int64_t durableOffset, Done done);
   void wakeup();
 
  private:
   struct Waiter {
     int64_t offset;
     int64_t deadlineMs;
-    std::function<void(bool)> done;
+    Done done;
   };
   void run();
 

@@ -11,23 +11,6 @@ namespace {
 constexpr char kNv = property::kNameValueSeparator;
 constexpr char kSep = property::kPropertySeparator;
 
-// Calls fn(name, value) for every segment Java keeps, in order.
-template <typename Fn>
-void forEachProperty(std::string_view s, Fn&& fn) {
-  size_t index = 0;
-  while (index < s.size()) {
-    size_t end = s.find(kSep, index);
-    if (end == std::string_view::npos) end = s.size();
-    std::string_view segment = s.substr(index, end - index);
-    size_t nv = segment.find(kNv);
-    // Non-empty name (nv > 0) and non-empty value (nv < size - 1).
-    if (nv != std::string_view::npos && nv > 0 && nv + 1 < segment.size()) {
-      fn(segment.substr(0, nv), segment.substr(nv + 1));
-    }
-    index = end + 1;
-  }
-}
-
 bool needsJoinSeparator(std::string_view entry, std::string_view batch) {
   return !entry.empty() && !batch.empty() && entry.back() != kSep;
 }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/store_format.h"
+
 namespace rmq::store {
 
 struct Property {
@@ -23,6 +25,23 @@ struct Property {
 // without 0x01, are skipped silently as Java does; the first 0x01 splits name from value, so a
 // value may contain further 0x01 bytes.
 std::vector<Property> parseProperties(std::string_view properties);
+
+// The same walk without building a vector: fn(name, value) for every segment Java keeps.
+template <typename Fn>
+void forEachProperty(std::string_view s, Fn&& fn) {
+  size_t index = 0;
+  while (index < s.size()) {
+    size_t end = s.find(property::kPropertySeparator, index);
+    if (end == std::string_view::npos) end = s.size();
+    std::string_view segment = s.substr(index, end - index);
+    size_t nv = segment.find(property::kNameValueSeparator);
+    // Non-empty name (nv > 0) and non-empty value (nv < size - 1).
+    if (nv != std::string_view::npos && nv > 0 && nv + 1 < segment.size()) {
+      fn(segment.substr(0, nv), segment.substr(nv + 1));
+    }
+    index = end + 1;
+  }
+}
 
 // Value of the last valid `name` segment, without allocating; nullopt when absent.
 std::optional<std::string_view> findProperty(std::string_view properties, std::string_view name);

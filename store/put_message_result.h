@@ -2,7 +2,8 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
+
+#include "common/small_function.h"
 
 namespace rmq::store {
 
@@ -37,7 +38,8 @@ struct PutMessageResult {
 };
 
 // Called once the put is complete: at once in ASYNC_FLUSH, after the covering flush (or the
-// syncFlushTimeout) in SYNC_FLUSH. May run on the flush thread: must not block.
-using PutCallback = std::function<void(const PutMessageResult&)>;
+// syncFlushTimeout) in SYNC_FLUSH. May run on the flush thread: must not block. Move-only, and
+// callables of up to 104 bytes are held without an allocation (the broker's send answer is one).
+using PutCallback = SmallFunction<void(const PutMessageResult&), 104>;
 
 }  // namespace rmq::store

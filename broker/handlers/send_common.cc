@@ -61,9 +61,13 @@ bool decodeSendHeader(const RemotingCommand& r, SendHeader& h, std::string& erro
 RemotingCommand sendResponse(const BrokerContext& ctx, const RemotingCommand& request, int32_t code,
                              std::optional<std::string> remark) {
   RemotingCommand resp = RemotingCommand::createResponse(request, code, std::move(remark));
+  addSendResponseFields(ctx, resp);
+  return resp;
+}
+
+void addSendResponseFields(const BrokerContext& ctx, RemotingCommand& resp) {
   resp.addExt("MSG_REGION", ctx.config.regionId);
   resp.addExt("TRACE_ON", ctx.config.traceOn ? "true" : "false");
-  return resp;
 }
 
 store::HostAddress bornHostOf(const remoting::ConnectionPtr& conn) {

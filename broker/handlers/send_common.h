@@ -32,7 +32,9 @@ struct SendHeader {
 // Decodes the V1 (field names) or V2 (single letters) header; error names the missing field.
 bool decodeSendHeader(const remoting::RemotingCommand& r, SendHeader& h, std::string& error);
 
-// A response carrying MSG_REGION and TRACE_ON, as every send response of Java's processor.
+// MSG_REGION and TRACE_ON, which every send response of Java's processor carries.
+void addSendResponseFields(const BrokerContext& ctx, remoting::RemotingCommand& resp);
+// A response carrying those fields.
 remoting::RemotingCommand sendResponse(const BrokerContext& ctx,
                                        const remoting::RemotingCommand& request, int32_t code,
                                        std::optional<std::string> remark = std::nullopt);

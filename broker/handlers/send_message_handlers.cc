@@ -138,14 +138,22 @@ bool applyDelayLevel(const BrokerContext& ctx, std::string& topic, int32_t& queu
 
 // `stats`: the counters of the stored topic, resolved before the put (no lookup on completion).
 // `recordOffsets`: each record's offset from the first (one 0 for a single message).
-void replyStored(BrokerContext& ctx, const remoting::Responder& responder, RemotingCommand resp,
-                 int32_t queueId, std::span<const int64_t> recordOffsets,
+// The answer is built in a command object kept per thread (the I/O thread in ASYNC_FLUSH, the
+// group-commit thread in SYNC_FLUSH), so a send costs no allocation once the thread is warm.
+void replyStored(BrokerContext& ctx, const remoting::Responder& responder, int32_t queueId,
+                 std::span<const int64_t> recordOffsets,
                  const BrokerStatsManager::TopicPutItems& stats, const store::PutMessageResult& r) {
+  thread_local RemotingCommand resp;
+  thread_local std::string ids;
+  resp.reset();
+  resp.version = mqversion::CURRENT;
+  resp.flag = remoting::kFlagResponse;
+  addSendResponseFields(ctx, resp);
   fillPutResult(resp, r);
   if (r.ok()) {
     ctx.msgPutTotal.fetch_add(r.msgNum, std::memory_order_relaxed);
     ctx.brokerStatsManager.onPut(stats, r.msgNum, r.wroteBytes);
-    std::string ids;
+    ids.clear();
     char buf[64];
     for (size_t i = 0; i < recordOffsets.size(); ++i) {
       if (i) ids.push_back(',');
@@ -156,8 +164,14 @@ void replyStored(BrokerContext& ctx, const remoting::Responder& responder, Remot
     resp.addExtInt("queueId", queueId);
     resp.addExtInt("queueOffset", r.logicsOffset);
   }
-  responder.reply(std::move(resp));
+  responder.replyWith(resp);
 }
+
+// Per-thread buffers of the send handler (it never runs twice at once on one thread).
+struct SendScratch {
+  std::string topic;
+  std::string properties;
+};
 
 void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& rctx) {
   SendHeader h;
@@ -166,7 +180,8 @@ void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& r
     rctx.reply(sendResponse(ctx, request, rc::SYSTEM_ERROR, error));
     return;
   }
-  if (ctx.config.startAcceptSendRequestTimeStamp > nowMillis()) {
+  if (ctx.config.startAcceptSendRequestTimeStamp > 0 &&
+      ctx.config.startAcceptSendRequestTimeStamp > nowMillis()) {
     rctx.reply(sendResponse(ctx, request, rc::SYSTEM_ERROR,
                             "broker unable to service, until " +
                                 std::to_string(ctx.config.startAcceptSendRequestTimeStamp)));
@@ -176,7 +191,9 @@ void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& r
   if (!tc) return;
   int32_t queueId = h.queueId < 0 ? randomInt(tc->writeQueueNums) : h.queueId;
   const int32_t replyQueueId = queueId;
-  std::string topic(h.topic);
+  thread_local SendScratch scratch;
+  std::string& topic = scratch.topic;
+  topic.assign(h.topic);
   PropertiesEditor props(h.properties);
   if (!handleRetryAndDlq(ctx, request, h, topic, queueId, props, rctx)) return;
 
@@ -211,7 +228,9 @@ void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& r
   }
 
   store::MessageToStore m;
-  const std::string propText = props.str();
+  std::string& propText = scratch.properties;
+  propText.clear();
+  props.appendTo(propText);
   m.topic = topic;
   m.queueId = queueId;
   m.flag = h.flag;
@@ -221,42 +240,39 @@ void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& r
   m.storeHost = ctx.storeHost;
   m.reconsumeTimes = h.reconsumeTimes;
 
-  RemotingCommand resp = sendResponse(ctx, request, rc::SYSTEM_ERROR);
-  remoting::Responder responder = rctx.defer();
   // Java counts the topic the message is stored under (retry/DLQ, delay or half topic).
   const auto stats = ctx.brokerStatsManager.resolveTopicPut(topic);
   if (!isBatch) {
     m.body = store::asBytes(request.body());
     m.properties = propText;
-    // The callback runs once: it hands its copy of the response on instead of copying it.
-    ctx.store.putMessage(m, wait,
-                         [&ctx, responder = std::move(responder), resp = std::move(resp),
-                          replyQueueId, stats](const store::PutMessageResult& r) mutable {
-                           static constexpr int64_t kSingle[1] = {0};
-                           replyStored(ctx, responder, std::move(resp), replyQueueId, kSingle,
-                                       stats, r);
-                         });
+    auto answer = [&ctx, responder = rctx.defer(), replyQueueId,
+                   stats](const store::PutMessageResult& r) {
+      static constexpr int64_t kSingle[1] = {0};
+      replyStored(ctx, responder, replyQueueId, kSingle, stats, r);
+    };
+    static_assert(store::PutCallback::fitsInline<decltype(answer)>(),
+                  "the send answer must not allocate");
+    ctx.store.putMessage(m, wait, std::move(answer));
     return;
   }
   // Batch: every entry becomes one record; delays and transactions are not allowed.
   const int32_t tx = sysFlag & store::sysflag::kTransactionMask;
   auto level = parseJavaInt(props.get(prop::kDelayTimeLevel));
   if (tx != store::sysflag::kTransactionNot || (level && *level > 0)) {
-    resp.code = rc::MESSAGE_ILLEGAL;
-    resp.remark = "batch messages cannot be delayed or transactional";
-    responder.reply(std::move(resp));
+    rctx.reply(sendResponse(ctx, request, rc::MESSAGE_ILLEGAL,
+                            "batch messages cannot be delayed or transactional"));
     return;
   }
   std::vector<store::BatchEntry> entries;
   Status s = store::decodeBatchBody(store::asBytes(request.body()), entries);
   if (!s.ok()) {
-    resp.code = rc::MESSAGE_ILLEGAL;
-    resp.remark = "bad batch body: " + s.message();
-    responder.reply(std::move(resp));
+    rctx.reply(sendResponse(ctx, request, rc::MESSAGE_ILLEGAL, "bad batch body: " + s.message()));
     return;
   }
   std::vector<store::MessageToStore> batch;
   std::vector<int64_t> offsets;
+  batch.reserve(entries.size());
+  offsets.reserve(entries.size());
   int64_t at = 0;
   for (const auto& e : entries) {
     store::MessageToStore one = m;
@@ -268,12 +284,11 @@ void sendMessage(BrokerContext& ctx, RemotingCommand& request, RequestContext& r
     at += static_cast<int64_t>(store::recordLength(one));
     batch.push_back(one);
   }
-  ctx.store.putMessages(
-      batch, wait,
-      [&ctx, responder, resp = std::move(resp), replyQueueId, offsets = std::move(offsets),
-       stats](const store::PutMessageResult& r) mutable {
-        replyStored(ctx, responder, std::move(resp), replyQueueId, offsets, stats, r);
-      });
+  ctx.store.putMessages(batch, wait,
+                        [&ctx, responder = rctx.defer(), replyQueueId, offsets = std::move(offsets),
+                         stats](const store::PutMessageResult& r) {
+                          replyStored(ctx, responder, replyQueueId, offsets, stats, r);
+                        });
 }
 
 // CONSUMER_SEND_MSG_BACK (36): semantics.md 7.

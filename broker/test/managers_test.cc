@@ -240,6 +240,25 @@ TEST(PropertiesEditor, EditsKeepOrderAndLastDuplicateWins) {
   EXPECT_EQ(e.str(), std::string("A\x01") + "3\x02" + "C\x01" + "x");
 }
 
+// Values set beyond the inline block spill to the heap; every earlier view stays valid.
+TEST(PropertiesEditor, ManyAndLongSetValuesKeepEarlierViews) {
+  std::string in = std::string("KEEP\x01") + "v";
+  PropertiesEditor e(in);
+  std::string expected = "KEEP\x01v";
+  for (int i = 0; i < 40; ++i) {
+    std::string name = "N" + std::to_string(i);
+    std::string value(static_cast<size_t>(i * 7 + 1), static_cast<char>('a' + i % 26));
+    e.set(name, value);
+    expected += "\x02" + name + "\x01" + value;
+  }
+  EXPECT_EQ(e.get("N0"), "a");
+  EXPECT_EQ(e.get("N39"), std::string(274, 'a' + 39 % 26));
+  EXPECT_EQ(e.str(), expected);
+  std::string appended = "prefix";
+  e.appendTo(appended);
+  EXPECT_EQ(appended, "prefix" + expected);
+}
+
 TEST(BrokerConfiguration, JavaKeysAndUnknownKeysKept) {
   BrokerConfiguration c = BrokerConfiguration::defaults();
   Properties p;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "remoting/frame_codec.h"
 #include "remoting/remoting_client.h"
@@ -26,6 +27,8 @@ constexpr int32_t kEcho = 1000;
 constexpr int32_t kDeferred = 1001;
 constexpr int32_t kOneway = 1002;
 constexpr int32_t kAskClient = 1003;
+constexpr int32_t kAnswerThrice = 1004;       // through copies of one Responder
+constexpr int32_t kAnswerTwiceNoCopy = 1005;  // twice through the same Responder
 
 class TransportTest : public ::testing::Test {
  protected:
@@ -47,6 +50,27 @@ class TransportTest : public ::testing::Test {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         r.reply(std::move(resp));
       });
+    });
+    dispatcher_->registerHandler(kAnswerThrice, [this](RemotingCommand& req, RequestContext& ctx) {
+      Responder original = ctx.defer();
+      Responder copy = original;
+      Responder copyOfCopy = copy;
+      Responder moved = std::move(copyOfCopy);
+      RemotingCommand first = RemotingCommand::createResponse(req, response_code::SUCCESS);
+      first.remark = "first";
+      copy.reply(first);
+      original.reply(RemotingCommand::createResponse(req, response_code::SUCCESS, "second"));
+      // A copy answering from another thread is refused too.
+      workers_.emplace_back([moved, req]() {
+        moved.reply(RemotingCommand::createResponse(req, response_code::SUCCESS, "third"));
+      });
+    });
+    dispatcher_->registerHandler(kAnswerTwiceNoCopy, [](RemotingCommand& req, RequestContext& ctx) {
+      Responder r = ctx.defer();
+      RemotingCommand resp = RemotingCommand::createResponse(req, response_code::SUCCESS, "first");
+      r.replyWith(resp);
+      resp.remark = "second";
+      r.replyWith(resp);
     });
     dispatcher_->registerHandler(kOneway, [this](RemotingCommand&, RequestContext& ctx) {
       onewayCount_++;
@@ -183,6 +207,54 @@ TEST_F(TransportTest, MalformedFrameClosesOnlyThatConnection) {
 
   ASSERT_TRUE(good.invokeSync(addr_, RemotingCommand::createRequest(kEcho), 3000, resp).ok());
   EXPECT_EQ(resp.code, 0);
+}
+
+// Reads frames from `raw` until `count` commands have arrived (or the socket fails).
+std::vector<RemotingCommand> readCommands(tcp::socket& raw, size_t count) {
+  std::vector<RemotingCommand> out;
+  std::string buffer;
+  char chunk[4096];
+  while (out.size() < count) {
+    FrameView frame;
+    std::string error;
+    FrameParse p = parseFrame(buffer, kDefaultMaxFrameSize, frame, error);
+    if (p == FrameParse::kError) break;
+    if (p == FrameParse::kFrame) {
+      RemotingCommand cmd;
+      if (!decodeCommand(frame, cmd).ok()) break;
+      cmd.ownBody();
+      out.push_back(std::move(cmd));
+      buffer.erase(0, frame.totalSize);
+      continue;
+    }
+    boost::system::error_code ec;
+    size_t n = raw.read_some(asio::buffer(chunk), ec);
+    if (ec) break;
+    buffer.append(chunk, n);
+  }
+  return out;
+}
+
+// Each request gets one answer however many copies of its Responder reply: the frame after the
+// first answer is the answer to the next request, not a second answer to the first.
+TEST_F(TransportTest, OneAnswerPerRequestThroughCopiesOfTheResponder) {
+  asio::io_context io;
+  tcp::socket raw(io);
+  raw.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
+  for (int32_t code : {kAnswerThrice, kAnswerTwiceNoCopy}) {
+    RemotingCommand req = RemotingCommand::createRequest(code);
+    req.opaque = 7;
+    asio::write(raw, asio::buffer(encodeFrame(req)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let every copy try
+    RemotingCommand echo = RemotingCommand::createRequest(kEcho);
+    echo.opaque = 8;
+    asio::write(raw, asio::buffer(encodeFrame(echo)));
+    auto got = readCommands(raw, 2);
+    ASSERT_EQ(got.size(), 2u) << code;
+    EXPECT_EQ(got[0].opaque, 7) << code;
+    EXPECT_EQ(got[0].remark.value_or(""), "first") << code;
+    EXPECT_EQ(got[1].opaque, 8) << code;
+  }
 }
 
 class AnsweringListener : public ConnectionListener {
