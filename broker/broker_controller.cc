@@ -3,7 +3,9 @@
 #include <pthread.h>
 
 #include "broker/handlers/handlers.h"
+#include "broker/topic/topic_validator.h"
 #include "common/logging.h"
+#include "common/properties.h"
 #include "common/protocol/perm_name.h"
 #include "common/time_util.h"
 #include "remoting/request_code.h"
@@ -42,6 +44,16 @@ Status BrokerController::initialize() {
   s = store_->load();
   if (!s.ok()) return s;
   schedule_ = std::make_unique<ScheduleMessageService>(*store_, configDir + "/delayOffset.json");
+  // Java counts a delivery as a get of SCHEDULE_CONSUMER and a put to the real topic
+  // (enableScheduleMessageStats, true by default).
+  if (parseJavaBoolean(conf_.javaOnly.get("enableScheduleMessageStats").value_or("true"))) {
+    schedule_->setDeliveryListener(
+        [this](int32_t, std::string_view topic, const store::PutMessageResult& r) {
+          auto& stats = ctx_->brokerStatsManager;  // deliveries start after ctx_ exists
+          stats.incGroupGet("SCHEDULE_CONSUMER", topics::kScheduleTopic, r.msgNum, r.wroteBytes);
+          stats.onPut(stats.resolveTopicPut(topic), r.msgNum, r.wroteBytes);
+        });
+  }
   s = schedule_->load();
   if (!s.ok()) return s;
 

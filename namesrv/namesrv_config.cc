@@ -62,6 +62,24 @@ const std::map<std::string, Key>& keys() {
   return k;
 }
 
+// Java 4.9.8's NettyServerConfig keys this name server does not use, with Java's defaults:
+// GET_NAMESRV_CONFIG lists them as Java does, and a config file may set them without a warning.
+const std::map<std::string, std::string>& javaOnlyDefaults() {
+  static const std::map<std::string, std::string> d = {
+      {"serverCallbackExecutorThreads", "0"},
+      {"serverOnewaySemaphoreValue", "256"},
+      {"serverAsyncSemaphoreValue", "64"},
+      {"serverSocketSndBufSize", "0"},
+      {"serverSocketRcvBufSize", "0"},
+      {"writeBufferHighWaterMark", "0"},
+      {"writeBufferLowWaterMark", "0"},
+      {"serverSocketBacklog", "1024"},
+      {"serverPooledByteBufAllocatorEnable", "true"},
+      {"useEpollNativeSelector", "false"},
+  };
+  return d;
+}
+
 }  // namespace
 
 NamesrvConfig NamesrvConfig::defaults() {
@@ -71,6 +89,7 @@ NamesrvConfig NamesrvConfig::defaults() {
   const std::string userHome = homeDirectory();
   c.kvConfigPath = userHome + "/namesrv/kvConfig.json";
   c.configStorePath = userHome + "/namesrv/namesrv.properties";
+  for (const auto& [k, v] : javaOnlyDefaults()) c.extra.set(k, v);
   return c;
 }
 
@@ -79,7 +98,7 @@ Status NamesrvConfig::apply(const Properties& props, std::vector<std::string>* u
     auto it = keys().find(k);
     if (it == keys().end()) {
       extra.set(k, v);
-      if (unknownKeys) unknownKeys->push_back(k);
+      if (unknownKeys && javaOnlyDefaults().count(k) == 0) unknownKeys->push_back(k);
       continue;
     }
     if (!it->second.set(*this, v)) {

@@ -1,5 +1,7 @@
 #include "store/clean_service.h"
 
+#include <algorithm>
+
 #include <sys/statvfs.h>
 
 #include <ctime>
@@ -19,10 +21,21 @@ CleanService::CleanService(MessageStore& store, const MessageStoreConfig& config
 
 double CleanService::diskUsedRatio(const std::string& path) {
   struct statvfs st {};
-  if (::statvfs(path.c_str(), &st) != 0 || st.f_blocks == 0) return -1;
-  const double total = double(st.f_blocks) * double(st.f_frsize);
-  const double free = double(st.f_bavail) * double(st.f_frsize);
-  return (total - free) / total;
+  if (::statvfs(path.c_str(), &st) != 0) return -1;
+  const auto unit = static_cast<uint64_t>(st.f_frsize);
+  return usedRatioOf(uint64_t(st.f_blocks) * unit, uint64_t(st.f_bfree) * unit,
+                     uint64_t(st.f_bavail) * unit);
+}
+
+double CleanService::usedRatioOf(uint64_t total, uint64_t free, uint64_t usable) {
+  if (total == 0) return -1;
+  // Java's UtilAll.getDiskPartitionSpaceUsedPercent: blocks reserved for root count neither as
+  // used nor as usable, and the percentage is rounded up to a whole number.
+  const uint64_t used = total - std::min(total, free);
+  const uint64_t entire = used + usable;
+  if (entire == 0) return -1;
+  const uint64_t percent = used * 100 / entire + (used * 100 % entire != 0 ? 1 : 0);
+  return static_cast<double>(percent) / 100.0;
 }
 
 bool CleanService::isTimeToDelete(int64_t nowMs) const {

@@ -26,8 +26,11 @@ class CleanService {
   void run();
   // DELETE_EXPIRED_COMMITLOG: force deletion of expired files for the next 20 rounds.
   void requestDeleteNow() { manualDeleteRounds_.store(20); }
-  // Used ratio (0..1) of the file system holding `path`, or -1 when unknown.
+  // Used ratio (0..1, in whole percent) of the file system holding `path`, or -1 when unknown,
+  // by Java's rule (usedRatioOf), which the cleaning thresholds and runtime info follow.
   static double diskUsedRatio(const std::string& path);
+  // From the file system's total, free (f_bfree) and usable (f_bavail) bytes.
+  static double usedRatioOf(uint64_t total, uint64_t free, uint64_t usable);
   // For tests: replaces the disk usage probe and the clock.
   void setProbes(std::function<double()> usage, std::function<int64_t()> nowMs) {
     usage_ = std::move(usage);

@@ -128,10 +128,14 @@ bool ScheduleMessageService::deliverLevel(int32_t level) {
         m.bornHost = rec.bornHost;
         m.storeHost = rec.storeHost;
         m.reconsumeTimes = rec.reconsumeTimes;
-        std::promise<store::PutMessageStatus> done;
+        std::promise<store::PutMessageResult> done;
         store_.putMessage(m, false,
-                          [&done](const store::PutMessageResult& r) { done.set_value(r.status); });
-        store::PutMessageStatus st = done.get_future().get();
+                          [&done](const store::PutMessageResult& r) { done.set_value(r); });
+        const store::PutMessageResult result = done.get_future().get();
+        const store::PutMessageStatus st = result.status;
+        if (st == store::PutMessageStatus::PUT_OK && onDelivered_) {
+          onDelivered_(level, *realTopic, result);
+        }
         if (st != store::PutMessageStatus::PUT_OK) {
           RMQ_LOG(WARN) << "delayed message delivery failed (" << store::putMessageStatusName(st)
                         << "), retrying level " << level << " offset " << offset;

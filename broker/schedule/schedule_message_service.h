@@ -7,9 +7,11 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "store/message_store.h"
@@ -27,6 +29,10 @@ class ScheduleMessageService {
   Status persist();
   std::map<int32_t, int64_t> offsets() const;
   std::string encodeOffsets() const;  // delayOffset.json text (GET_ALL_DELAY_OFFSET body)
+  // Called on the delivery thread after each delivered message (set before start()).
+  using DeliveryListener = std::function<void(int32_t level, std::string_view realTopic,
+                                              const store::PutMessageResult& result)>;
+  void setDeliveryListener(DeliveryListener listener) { onDelivered_ = std::move(listener); }
 
  private:
   void run();
@@ -35,6 +41,7 @@ class ScheduleMessageService {
 
   store::MessageStore& store_;
   std::string path_;
+  DeliveryListener onDelivered_;
   mutable std::mutex mutex_;
   std::mutex persistMutex_;             // persist(): encode + write, one at a time
   std::map<int32_t, int64_t> offsets_;  // level -> next queue offset

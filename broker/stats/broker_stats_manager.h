@@ -73,6 +73,13 @@ class BrokerStatsManager {
   // when latencyMs >= 0, incGroupGetLatency). The key parts are hashed once for all items.
   void onGet(std::string_view group, std::string_view topic, int32_t queueId, int32_t msgCount,
              int64_t bytes, int64_t latencyMs);
+  // Java incGroupGetNums + incGroupGetSize alone (the schedule service's deliveries).
+  void incGroupGet(std::string_view group, std::string_view topic, int32_t msgCount,
+                   int64_t bytes) {
+    const StatsKey key(topic, group);
+    groupGetNums_.addValue(key, msgCount, 1);
+    groupGetSize_.addValue(key, bytes, 1);
+  }
   void incGroupGetLatency(std::string_view group, std::string_view topic, int32_t queueId,
                           int64_t millis) {
     addLatency(StatsKey(topic, group), queueId, millis);

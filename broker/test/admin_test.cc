@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "broker/test/broker_fixture.h"
+#include "broker/topic/topic_validator.h"
 #include "common/json.h"
 #include "common/protocol/route_data.h"
 #include "remoting/response_code.h"
@@ -328,6 +329,49 @@ TEST_F(AdminTest, ConsumeProgressProducersAndResumedHalfMessages) {
   EXPECT_EQ(resp.code, rc::SYSTEM_ERROR);
   EXPECT_EQ(resp.remark.value_or(""),
             "Exception was thrown when putting message back to RMQ_SYS_TRANS_HALF_TOPIC.");
+}
+
+// Java counts a delayed message's delivery as a put to its real topic and a get of
+// SCHEDULE_CONSUMER, and the transaction check's reads as gets of CID_RMQ_SYS_TRANS; its first
+// check creates the half topic even when no transaction was ever sent.
+TEST_F(AdminTest, DeliveriesAndChecksCountAsJavaDoes) {
+  BrokerContext& ctx = broker_->controller().context();
+  auto value = [&](std::string_view name, std::string_view key) -> int64_t {
+    const StatsItem* item = ctx.brokerStatsManager.getStatsItem(name, key);
+    return item ? item->value() : 0;
+  };
+  EXPECT_EQ(value(stats::TOPIC_PUT_NUMS, "AdminTopic"), 6);
+  EXPECT_FALSE(ctx.topics.select(topics::kTransHalfTopic).has_value());
+  broker_->controller().transactions().check();
+  EXPECT_TRUE(ctx.topics.select(topics::kTransHalfTopic).has_value());
+
+  RemotingCommand send = RemotingCommand::createRequest(req::SEND_MESSAGE_V2);
+  send.addExt("a", "PG").addExt("b", "AdminTopic").addExt("c", "TBW102").addExt("d", "4");
+  send.addExt("e", "0").addExt("f", "0").addExt("g", "1").addExt("h", "0");
+  send.addExt("i", std::string("DELAY\x01") + "1");  // level 1: 1 s
+  send.setBody("later");
+  ASSERT_EQ(call(std::move(send)).code, rc::SUCCESS);
+  EXPECT_EQ(value(stats::TOPIC_PUT_NUMS, topics::kScheduleTopic), 1);
+  const std::string scheduleKey = std::string(topics::kScheduleTopic) + "@SCHEDULE_CONSUMER";
+  for (int i = 0; i < 100 && value(stats::GROUP_GET_NUMS, scheduleKey) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(value(stats::GROUP_GET_NUMS, scheduleKey), 1);
+  EXPECT_GT(value(stats::GROUP_GET_SIZE, scheduleKey), 0);
+  EXPECT_EQ(value(stats::TOPIC_PUT_NUMS, "AdminTopic"), 7);
+
+  // The check reads a pending half message (too young to ask back): one get of CID_RMQ_SYS_TRANS.
+  RemotingCommand half = RemotingCommand::createRequest(req::SEND_MESSAGE_V2);
+  half.addExt("a", "TPG").addExt("b", "AdminTopic").addExt("c", "TBW102").addExt("d", "4");
+  half.addExt("e", "0").addExt("f", "0").addExt("g", "1").addExt("h", "4");
+  half.addExt("i", std::string("TRAN_MSG\x01") + "true\x02" + "PGROUP\x01" + "TPG");
+  half.setBody("half");
+  ASSERT_EQ(call(std::move(half)).code, rc::SUCCESS);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // dispatch
+  broker_->controller().transactions().check();
+  const std::string halfKey =
+      std::string(topics::kTransHalfTopic) + "@" + std::string(topics::kTransCheckGroup);
+  EXPECT_EQ(value(stats::GROUP_GET_NUMS, halfKey), 1);
 }
 
 }  // namespace

@@ -32,11 +32,13 @@ store::PutMessageResult putAndWait(store::MessageStore& store, const store::Mess
   return done.get_future().get();
 }
 
-bool readOne(store::MessageStore& store, std::string_view topic, int32_t queueId, int64_t offset,
+// Java's bridge counts what the check reads as gets of CID_RMQ_SYS_TRANS (statsAll shows them).
+bool readOne(BrokerContext& ctx, std::string_view topic, int32_t queueId, int64_t offset,
              store::MappedRegion& region, store::DecodedRecord& rec) {
-  auto r = store.getMessage(topic, queueId, offset, 1, nullptr);
+  auto r = ctx.store.getMessage(topic, queueId, offset, 1, nullptr);
   if (r.status != store::GetMessageStatus::FOUND || r.messages.empty()) return false;
   region = r.messages.front();
+  ctx.brokerStatsManager.onGet(topics::kTransCheckGroup, topic, queueId, 1, region.size, -1);
   return store::decodeRecord(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(region.data),
                                                       static_cast<size_t>(region.size)),
                              rec, store::DecodeOptions{false, true})
@@ -227,8 +229,10 @@ void TransactionalMessageService::check() {
   const std::string halfTopic(topics::kTransHalfTopic);
   const std::string opTopic(topics::kTransOpHalfTopic);
   const std::string group(topics::kTransCheckGroup);
-  if (ctx_.store.maxOffsetInQueue(halfTopic, kHalfQueueId) == 0) return;
+  // Java's check looks the half topic up first and creates it when missing, so a broker lists
+  // it from its first check on, whether or not a transaction was ever sent.
   ctx_.topics.createTopicInSendMessageBackMethod(halfTopic, 1, perm::READ | perm::WRITE, 0);
+  if (ctx_.store.maxOffsetInQueue(halfTopic, kHalfQueueId) == 0) return;
 
   int64_t halfOffset = ctx_.offsets.queryOffset(group, halfTopic, kHalfQueueId);
   if (halfOffset < 0) halfOffset = std::max<int64_t>(0, ctx_.store.minOffsetInQueue(halfTopic, 0));
@@ -242,7 +246,7 @@ void TransactionalMessageService::check() {
   for (int64_t o = opOffset; o < opMax; ++o) {
     store::MappedRegion region;
     store::DecodedRecord rec;
-    if (!readOne(ctx_.store, opTopic, kHalfQueueId, o, region, rec)) {
+    if (!readOne(ctx_, opTopic, kHalfQueueId, o, region, rec)) {
       doneOps.insert(o);
       continue;
     }
@@ -266,7 +270,7 @@ void TransactionalMessageService::check() {
     }
     store::MappedRegion region;
     store::DecodedRecord rec;
-    if (!readOne(ctx_.store, halfTopic, kHalfQueueId, i, region, rec)) continue;
+    if (!readOne(ctx_, halfTopic, kHalfQueueId, i, region, rec)) continue;
     const int32_t checkTimes =
         parseJavaInt(
             store::findProperty(rec.properties, prop::kTransactionCheckTimes).value_or("0"))

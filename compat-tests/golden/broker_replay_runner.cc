@@ -178,6 +178,15 @@ void BrokerReplay::gate(const CaptureFrame& f) {
       if (q) queues.emplace_back(extOf(f, "topic"), *q);
       break;
     }
+    case req::GET_TOPIC_STATS_INFO:
+    case req::GET_CONSUME_STATS: {
+      // Queue offsets of a whole topic (of every topic when the request names none).
+      const std::string topic = extOf(f, "topic");
+      for (const auto& [tq, n] : expected_) {
+        if (topic.empty() || tq.first == topic) queues.push_back(tq);
+      }
+      break;
+    }
     case req::QUERY_MESSAGE:
     case req::VIEW_MESSAGE_BY_ID:
       for (const auto& [tq, n] : expected_) queues.push_back(tq);

@@ -212,6 +212,29 @@ TEST_F(NamesrvServerTest, NamesrvConfigGetAndUpdate) {
   std::string text(call(std::move(get)).body());
   EXPECT_NE(text.find("orderMessageEnable=true\n"), std::string::npos);
   EXPECT_NE(text.find("listenPort="), std::string::npos);
+  // Every key Java 4.9.8's name server lists (NamesrvConfig + NettyServerConfig).
+  for (const char* key : {"rocketmqHome=",
+                          "kvConfigPath=",
+                          "configStorePath=",
+                          "productEnvName=",
+                          "clusterTest=",
+                          "orderMessageEnable=",
+                          "configBlackList=",
+                          "serverWorkerThreads=",
+                          "serverCallbackExecutorThreads=",
+                          "serverSelectorThreads=",
+                          "serverOnewaySemaphoreValue=",
+                          "serverAsyncSemaphoreValue=",
+                          "serverChannelMaxIdleTimeSeconds=",
+                          "serverSocketSndBufSize=",
+                          "serverSocketRcvBufSize=",
+                          "writeBufferHighWaterMark=",
+                          "writeBufferLowWaterMark=",
+                          "serverSocketBacklog=1024\n",
+                          "serverPooledByteBufAllocatorEnable=true\n",
+                          "useEpollNativeSelector=false\n"}) {
+    EXPECT_NE(text.find(key), std::string::npos) << key;
+  }
   RemotingCommand black = RemotingCommand::createRequest(req::UPDATE_NAMESRV_CONFIG);
   black.setBody("kvConfigPath=/etc/passwd\n");
   RemotingCommand resp = call(std::move(black));

@@ -108,5 +108,18 @@ TEST(CleanService, DiskUsageProbe) {
   EXPECT_EQ(CleanService::diskUsedRatio("/definitely/not/here"), -1);
 }
 
+// Java's rule: used = total - free, over used + usable (the root reserve left out), rounded up
+// to whole percent. The blocks of a disk with a large root reserve (statvfs of the build
+// machine): Java says 0.33 where (total - usable) / total would say 0.74.
+TEST(CleanService, UsedRatioFollowsJava) {
+  constexpr uint64_t B = 4096;
+  EXPECT_DOUBLE_EQ(CleanService::usedRatioOf(66053021 * B, 57919650 * B, 16950926 * B), 0.33);
+  EXPECT_DOUBLE_EQ(CleanService::usedRatioOf(100, 50, 50), 0.50);     // exact: no rounding up
+  EXPECT_DOUBLE_EQ(CleanService::usedRatioOf(1000, 499, 499), 0.51);  // 50.05 % -> 51 %
+  EXPECT_DOUBLE_EQ(CleanService::usedRatioOf(100, 100, 90), 0.0);
+  EXPECT_EQ(CleanService::usedRatioOf(0, 0, 0), -1);
+  EXPECT_EQ(CleanService::usedRatioOf(100, 100, 0), -1);
+}
+
 }  // namespace
 }  // namespace rmq::store
