@@ -12,6 +12,7 @@
 #   WAIT_QUIET=900    seconds to wait for a quiet machine before a measured step (0: do not wait)
 #   QUIET_CORES=0.2   CPU use of other processes still counted as quiet
 #   QUIET_IO_MBS=5    disk MB/s of other processes still counted as quiet
+#   STEADY_PAGE_CACHE=1  fill the page cache before measuring (see rmq_steady_page_cache)
 
 rmq_top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rmq_bin="${RMQ_BIN_DIR:-$rmq_top/build/bin}"
@@ -185,6 +186,45 @@ rmq_cpu_s() {
   awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / hz}' "/proc/$1/stat"
 }
 
+# rmq_thread_ticks PID: "name ticks" per thread of PID (threads of one name summed).
+rmq_thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    awk '{n = substr($0, index($0, "(") + 1); n = substr(n, 1, index(n, ")") - 1);
+          sub(/^.*\) /, ""); print n, $12 + $13}' "$t/stat" 2>/dev/null || true
+  done | awk '{s[$1] += $2} END {for (k in s) print k, s[k]}' | sort
+}
+# rmq_thread_us_per_msg BEFORE AFTER MESSAGES: "name:µs,name:µs" of CPU per message for every
+# thread that used any (BEFORE / AFTER from rmq_thread_ticks).
+rmq_thread_us_per_msg() {
+  join <(echo "$1") <(echo "$2") | awk -v q="$3" -v hz="$(getconf CLK_TCK)" '
+    { d = $3 - $2; if (d > 0) { printf "%s%s:%.2f", sep, $1, d / hz * 1e6 / q; sep = "," } }
+    END { if (sep == "") printf "-" }'
+}
+
+# ---- steady-state page cache ----
+# rmq_steady_page_cache: with STEADY_PAGE_CACHE=1, fills the page cache until about
+# STEADY_FREE_MB (default 768) MB stay free, by reading a sparse file, kept until exit. A broker
+# host whose CommitLog outgrew memory runs like that: every new CommitLog page reuses a page the
+# kernel reclaims from old data. Without it, on a VM whose balloon reports free pages to the host
+# (Firecracker and others), each new page-cache page is a host fault the guest pays for in the
+# kernel's zero-fill, several times the cost on real hardware (docs/PERFORMANCE.md). Prints what
+# it did; sets RMQ_PAGE_CACHE_NOTE for the doc.
+RMQ_PAGE_CACHE_NOTE="page cache not prefilled (fresh guest memory for new CommitLog pages)"
+rmq_steady_page_cache() {
+  [ "${STEADY_PAGE_CACHE:-0}" = 1 ] || return 0
+  local avail keep fill dir t0
+  avail=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)
+  keep=$(( ${STEADY_FREE_MB:-768} * 1024 ))
+  fill=$(( avail > keep ? (avail - keep) * 1024 : 0 ))
+  rmq_workdir dir
+  truncate -s "$fill" "$dir/page-cache-fill"
+  t0=$(rmq_now_us)
+  cat "$dir/page-cache-fill" >/dev/null
+  RMQ_PAGE_CACHE_NOTE="page cache prefilled with $((fill / 1048576)) MiB of a sparse file in $(awk -v a="$(rmq_now_us)" -v b="$t0" 'BEGIN {printf "%.1f", (a - b) / 1e6}') s, $(awk '/^MemFree:/ {printf "%d", $2 / 1024}' /proc/meminfo) MiB left free (STEADY_PAGE_CACHE=1: new CommitLog pages come from reclaimed page cache, as on a long-running broker host)"
+  echo "$RMQ_PAGE_CACHE_NOTE" >&2
+}
+
 # ---- RESULT lines (mqbench, store_bench: key=value fields) ----
 # rmq_get "LINE" KEY: the value of KEY in LINE ("-" when absent).
 rmq_get() {
@@ -280,7 +320,12 @@ rmq_wait_quiet() {
 # rmq_watch_start / rmq_watch_stop: watch the machine during a measured step; rmq_watch_stop
 # sets RMQ_BUSY=1 when other processes loaded it meanwhile (and counts it in RMQ_BUSY_STEPS).
 RMQ_BUSY_STEPS=0
+# The steal column of /proc/stat: CPU time the hypervisor gave to others while this guest's
+# vCPUs wanted to run. rmq_watch_stop sets RMQ_STEAL_PCT, the share of all CPU time it took
+# during the step: latency tails follow it on an oversubscribed host.
+rmq_stat_cpu() { awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t; exit}' /proc/stat; }
 rmq_watch_start() {
+  RMQ_STAT0=$(rmq_stat_cpu)
   rmq_monitor_init
   rm -f "$rmq_busy_flag"
   python3 "$rmq_monitor_py" watch "$(ps -o pgid= $$ | tr -d ' ')" "${QUIET_CORES:-0.2}" \
@@ -289,6 +334,8 @@ rmq_watch_start() {
 }
 rmq_watch_stop() {
   RMQ_BUSY=0
+  RMQ_STEAL_PCT=$(echo "${RMQ_STAT0:-0 0} $(rmq_stat_cpu)" |
+    awk '{d = $4 - $2; printf "%.1f\n", (d > 0 ? ($3 - $1) * 100 / d : 0)}')
   if [ -n "$rmq_monitor_pid" ]; then
     kill "$rmq_monitor_pid" 2>/dev/null || true
     wait "$rmq_monitor_pid" 2>/dev/null || true
