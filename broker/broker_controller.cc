@@ -21,7 +21,9 @@ BrokerController::~BrokerController() {
 Status BrokerController::initialize() {
   BrokerConfig& bc = conf_.broker;
   if (bc.brokerIP1.empty()) bc.brokerIP1 = detectLocalIp();
-  if (bc.brokerIP2.empty()) bc.brokerIP2 = bc.brokerIP1;
+  // Java detects both independently: setting only brokerIP1 leaves brokerIP2 (the HA address the
+  // slaves are told) at the machine's own address.
+  if (bc.brokerIP2.empty()) bc.brokerIP2 = detectLocalIp();
   // As the Java launcher does: the HA port follows the remoting port; a slave's id is not 0.
   conf_.store.haListenPort = bc.listenPort + 1;
   if (conf_.store.brokerRole == store::BrokerRole::SLAVE) {

@@ -96,6 +96,8 @@ TEST_F(AdminTest, BrokerConfigAndRuntimeInfo) {
   ASSERT_EQ(get.code, rc::SUCCESS);
   EXPECT_NE(std::string(get.body()).find("brokerName=broker-test\n"), std::string::npos);
   EXPECT_NE(get.ext.getString("version").find("\"counter\":"), std::string::npos);
+  // brokerIP1 is set (127.0.0.1); brokerIP2 is detected on its own, as Java does.
+  EXPECT_NE(std::string(get.body()).find("brokerIP2=" + detectLocalIp() + "\n"), std::string::npos);
   RemotingCommand upd = RemotingCommand::createRequest(req::UPDATE_BROKER_CONFIG);
   upd.setBody("longPollingEnable=false\n");
   EXPECT_EQ(call(std::move(upd)).code, rc::SUCCESS);
