@@ -396,14 +396,15 @@ int main(int argc, char** argv) {
   }
   pool.start();
 
-  Producer producer{o, targets, conns, std::string(static_cast<size_t>(o.bodySize), 'x')};
+  Producer producer{o,  targets, conns, std::string(static_cast<size_t>(o.bodySize), 'x'),
+                    {}, {},      {}};
   if (o.batch > 1) producer.body = batchBody(o.batch, producer.body, "");
   if (o.stamp && !o.consumer) {
     // batchBody: each message is a 20-byte header, the body, a 2-byte property length.
     const size_t step = o.batch > 1 ? 20 + static_cast<size_t>(o.bodySize) + 2 : 0;
     for (int i = 0; i < o.batch; ++i) producer.stampAt.push_back((o.batch > 1 ? 20 : 0) + i * step);
   }
-  Consumer consumer{o, targets, conns};
+  Consumer consumer{o, targets, conns, {}};
   Stats& stats = o.consumer ? consumer.stats : producer.stats;
 
   bench::ProcStats cpu0 = o.pid ? bench::readProcStats(o.pid) : bench::ProcStats{};
