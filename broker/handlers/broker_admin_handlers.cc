@@ -201,18 +201,9 @@ void getRuntimeInfo(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx
 }  // namespace
 
 void registerBrokerAdminHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
-  d.registerHandler(
-      req::UPDATE_BROKER_CONFIG,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { updateBrokerConfig(ctx, r, rc); },
-      &ctx.adminExecutor);
-  d.registerHandler(
-      req::GET_BROKER_CONFIG,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { getBrokerConfig(ctx, r, rc); },
-      &ctx.adminExecutor);
-  d.registerHandler(
-      req::GET_BROKER_RUNTIME_INFO,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { getRuntimeInfo(ctx, r, rc); },
-      &ctx.adminExecutor);
+  registerAdminHandler(d, ctx, req::UPDATE_BROKER_CONFIG, updateBrokerConfig);
+  registerAdminHandler(d, ctx, req::GET_BROKER_CONFIG, getBrokerConfig);
+  registerAdminHandler(d, ctx, req::GET_BROKER_RUNTIME_INFO, getRuntimeInfo);
 }
 
 }  // namespace rmq::broker

@@ -131,9 +131,7 @@ void checkClientConfig(BrokerContext& ctx, RemotingCommand& r, RequestContext& r
 }  // namespace
 
 void registerClientHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
-  d.registerHandler(
-      req::HEART_BEAT, [&ctx](RemotingCommand& r, RequestContext& rc) { heartBeat(ctx, r, rc); },
-      &ctx.adminExecutor);
+  registerAdminHandler(d, ctx, req::HEART_BEAT, heartBeat);
   d.registerHandler(req::UNREGISTER_CLIENT, [&ctx](RemotingCommand& r, RequestContext& rc) {
     unregisterClient(ctx, r, rc);
   });

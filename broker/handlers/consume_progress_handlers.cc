@@ -126,14 +126,8 @@ void queryCorrectionOffset(BrokerContext& ctx, RemotingCommand& r, RequestContex
 }  // namespace
 
 void registerConsumeProgressHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
-  d.registerHandler(
-      req::QUERY_CONSUME_TIME_SPAN,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { queryConsumeTimeSpan(ctx, r, rc); },
-      &ctx.adminExecutor);
-  d.registerHandler(
-      req::QUERY_CORRECTION_OFFSET,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { queryCorrectionOffset(ctx, r, rc); },
-      &ctx.adminExecutor);
+  registerAdminHandler(d, ctx, req::QUERY_CONSUME_TIME_SPAN, queryConsumeTimeSpan);
+  registerAdminHandler(d, ctx, req::QUERY_CORRECTION_OFFSET, queryCorrectionOffset);
 }
 
 }  // namespace rmq::broker

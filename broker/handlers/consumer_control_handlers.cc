@@ -293,15 +293,9 @@ void consumeMessageDirectly(BrokerContext& ctx, RemotingCommand& r, RequestConte
 }  // namespace
 
 void registerConsumerControlHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
-  d.registerHandler(
-      req::INVOKE_BROKER_TO_RESET_OFFSET,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { resetOffset(ctx, r, rc); },
-      &ctx.adminExecutor);
+  registerAdminHandler(d, ctx, req::INVOKE_BROKER_TO_RESET_OFFSET, resetOffset);
   // Waits for each consumer's answer in turn (as Java does): on the admin executor.
-  d.registerHandler(
-      req::INVOKE_BROKER_TO_GET_CONSUMER_STATUS,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { getConsumerStatus(ctx, r, rc); },
-      &ctx.adminExecutor);
+  registerAdminHandler(d, ctx, req::INVOKE_BROKER_TO_GET_CONSUMER_STATUS, getConsumerStatus);
   d.registerHandler(req::GET_CONSUMER_RUNNING_INFO, [&ctx](RemotingCommand& r, RequestContext& rc) {
     consumerRunningInfo(ctx, r, rc);
   });

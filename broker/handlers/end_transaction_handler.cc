@@ -173,10 +173,7 @@ void registerEndTransactionHandler(remoting::RequestDispatcher& d, BrokerContext
       req::END_TRANSACTION,
       [&ctx, &tx](RemotingCommand& r, RequestContext& rc) { endTransaction(ctx, tx, r, rc); },
       &ctx.adminExecutor);
-  d.registerHandler(
-      req::RESUME_CHECK_HALF_MESSAGE,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { resumeCheckHalfMessage(ctx, r, rc); },
-      &ctx.adminExecutor);
+  registerAdminHandler(d, ctx, req::RESUME_CHECK_HALF_MESSAGE, resumeCheckHalfMessage);
 }
 
 }  // namespace rmq::broker

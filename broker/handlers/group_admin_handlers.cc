@@ -95,18 +95,9 @@ void deleteGroup(BrokerContext& ctx, RemotingCommand& r, RequestContext& rctx) {
 }  // namespace
 
 void registerGroupAdminHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
-  d.registerHandler(
-      req::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { updateGroup(ctx, r, rc); },
-      &ctx.adminExecutor);
-  d.registerHandler(
-      req::GET_ALL_SUBSCRIPTIONGROUP_CONFIG,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { getAllGroups(ctx, r, rc); },
-      &ctx.adminExecutor);
-  d.registerHandler(
-      req::DELETE_SUBSCRIPTIONGROUP,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { deleteGroup(ctx, r, rc); },
-      &ctx.adminExecutor);
+  registerAdminHandler(d, ctx, req::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, updateGroup);
+  registerAdminHandler(d, ctx, req::GET_ALL_SUBSCRIPTIONGROUP_CONFIG, getAllGroups);
+  registerAdminHandler(d, ctx, req::DELETE_SUBSCRIPTIONGROUP, deleteGroup);
 }
 
 }  // namespace rmq::broker

@@ -1,4 +1,6 @@
 #include "broker/handlers/handlers.h"
+
+#include "broker/broker_context.h"
 #include "common/json.h"
 #include "common/properties.h"
 #include "remoting/response_code.h"
@@ -6,6 +8,13 @@
 namespace rmq::broker {
 
 using remoting::RemotingCommand;
+
+void registerAdminHandler(remoting::RequestDispatcher& d, BrokerContext& ctx, int32_t code,
+                          AdminHandler fn) {
+  d.registerHandler(
+      code, [&ctx, fn](RemotingCommand& r, remoting::RequestContext& rc) { fn(ctx, r, rc); },
+      &ctx.adminExecutor);
+}
 
 RemotingCommand responseWithBody(const RemotingCommand& request, std::string body) {
   RemotingCommand resp = RemotingCommand::createResponse(request, remoting::response_code::SUCCESS);

@@ -58,6 +58,13 @@ class TransactionalMessageService;
 void registerEndTransactionHandler(remoting::RequestDispatcher& d, BrokerContext& ctx,
                                    TransactionalMessageService& tx);
 
+// Registers fn(ctx, request, rctx) for `code` on the admin executor (handlers that may block:
+// config files, store scans, requests relayed to clients).
+using AdminHandler = void (*)(BrokerContext& ctx, remoting::RemotingCommand& request,
+                              remoting::RequestContext& rctx);
+void registerAdminHandler(remoting::RequestDispatcher& d, BrokerContext& ctx, int32_t code,
+                          AdminHandler fn);
+
 // A SUCCESS response to `request` carrying `body` (the answer of the GET_* admin requests).
 remoting::RemotingCommand responseWithBody(const remoting::RemotingCommand& request,
                                            std::string body);

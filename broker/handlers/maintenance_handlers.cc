@@ -146,15 +146,10 @@ void brokerConsumeStats(BrokerContext& ctx, RemotingCommand& r, RequestContext& 
 }  // namespace
 
 void registerMaintenanceHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
-  auto on = [&](int32_t code, void (*f)(BrokerContext&, RemotingCommand&, RequestContext&)) {
-    d.registerHandler(
-        code, [&ctx, f](RemotingCommand& r, RequestContext& rc) { f(ctx, r, rc); },
-        &ctx.adminExecutor);
-  };
-  on(req::CLEAN_EXPIRED_CONSUMEQUEUE, cleanExpiredConsumeQueue);
-  on(req::CLEAN_UNUSED_TOPIC, cleanUnusedTopic);
-  on(req::QUERY_CONSUME_QUEUE, queryConsumeQueue);
-  on(req::GET_BROKER_CONSUME_STATS, brokerConsumeStats);
+  registerAdminHandler(d, ctx, req::CLEAN_EXPIRED_CONSUMEQUEUE, cleanExpiredConsumeQueue);
+  registerAdminHandler(d, ctx, req::CLEAN_UNUSED_TOPIC, cleanUnusedTopic);
+  registerAdminHandler(d, ctx, req::QUERY_CONSUME_QUEUE, queryConsumeQueue);
+  registerAdminHandler(d, ctx, req::GET_BROKER_CONSUME_STATS, brokerConsumeStats);
   d.registerHandler(req::DELETE_EXPIRED_COMMITLOG, [&ctx](RemotingCommand& r, RequestContext& rc) {
     ctx.store.cleanService().requestDeleteNow();
     rc.reply(RemotingCommand::createResponse(r, rc::SUCCESS));

@@ -211,19 +211,14 @@ void cloneGroupOffset(BrokerContext& ctx, RemotingCommand& r, RequestContext& rc
 }  // namespace
 
 void registerStatsHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
-  auto on = [&](int32_t code, void (*f)(BrokerContext&, RemotingCommand&, RequestContext&)) {
-    d.registerHandler(
-        code, [&ctx, f](RemotingCommand& r, RequestContext& rc) { f(ctx, r, rc); },
-        &ctx.adminExecutor);
-  };
-  on(req::GET_TOPIC_STATS_INFO, topicStats);
-  on(req::GET_CONSUME_STATS, consumeStats);
-  on(req::GET_CONSUMER_CONNECTION_LIST, consumerConnections);
-  on(req::GET_PRODUCER_CONNECTION_LIST, producerConnections);
-  on(req::GET_ALL_PRODUCER_INFO, allProducerInfo);
-  on(req::QUERY_TOPIC_CONSUME_BY_WHO, consumeByWho);
-  on(req::CLONE_GROUP_OFFSET, cloneGroupOffset);
-  on(req::VIEW_BROKER_STATS_DATA, viewBrokerStatsData);
+  registerAdminHandler(d, ctx, req::GET_TOPIC_STATS_INFO, topicStats);
+  registerAdminHandler(d, ctx, req::GET_CONSUME_STATS, consumeStats);
+  registerAdminHandler(d, ctx, req::GET_CONSUMER_CONNECTION_LIST, consumerConnections);
+  registerAdminHandler(d, ctx, req::GET_PRODUCER_CONNECTION_LIST, producerConnections);
+  registerAdminHandler(d, ctx, req::GET_ALL_PRODUCER_INFO, allProducerInfo);
+  registerAdminHandler(d, ctx, req::QUERY_TOPIC_CONSUME_BY_WHO, consumeByWho);
+  registerAdminHandler(d, ctx, req::CLONE_GROUP_OFFSET, cloneGroupOffset);
+  registerAdminHandler(d, ctx, req::VIEW_BROKER_STATS_DATA, viewBrokerStatsData);
   d.registerHandler(
       req::GET_ALL_CONSUMER_OFFSET,
       [&ctx](RemotingCommand& r, RequestContext& rc) {

@@ -108,18 +108,9 @@ void getAllTopicConfig(BrokerContext& ctx, RemotingCommand& r, RequestContext& r
 }  // namespace
 
 void registerTopicAdminHandlers(remoting::RequestDispatcher& d, BrokerContext& ctx) {
-  d.registerHandler(
-      req::UPDATE_AND_CREATE_TOPIC,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { updateAndCreateTopic(ctx, r, rc); },
-      &ctx.adminExecutor);
-  d.registerHandler(
-      req::DELETE_TOPIC_IN_BROKER,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { deleteTopicInBroker(ctx, r, rc); },
-      &ctx.adminExecutor);
-  d.registerHandler(
-      req::GET_ALL_TOPIC_CONFIG,
-      [&ctx](RemotingCommand& r, RequestContext& rc) { getAllTopicConfig(ctx, r, rc); },
-      &ctx.adminExecutor);
+  registerAdminHandler(d, ctx, req::UPDATE_AND_CREATE_TOPIC, updateAndCreateTopic);
+  registerAdminHandler(d, ctx, req::DELETE_TOPIC_IN_BROKER, deleteTopicInBroker);
+  registerAdminHandler(d, ctx, req::GET_ALL_TOPIC_CONFIG, getAllTopicConfig);
 }
 
 }  // namespace rmq::broker
