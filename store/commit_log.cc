@@ -270,9 +270,10 @@ void CommitLog::putMessages(std::span<const MessageToStore> batch, bool waitStor
         rolled = true;
         continue;
       }
-      int64_t dummy = 0;
-      int64_t& queueSlot = advanceQueue ? queueOffsets_.slot(first.topic, first.queueId) : dummy;
-      int64_t queueOffset = advanceQueue ? queueSlot : 0;
+      // Prepared and rolled-back transaction records take no queue offset (they are not
+      // dispatched to a ConsumeQueue).
+      int64_t* queueSlot = advanceQueue ? &queueOffsets_.slot(first.topic, first.queueId) : nullptr;
+      int64_t queueOffset = queueSlot ? *queueSlot : 0;
       result.logicsOffset = queueOffset;
       size_t at = 0;
       while (at < total) {
@@ -280,11 +281,11 @@ void CommitLog::putMessages(std::span<const MessageToStore> batch, bool waitStor
         (void)patchRecordPlacement(std::span<uint8_t>(encoded.data() + at, len),
                                    RecordPlacement{queueOffset, fileFrom + pos + int64_t(at), now});
         at += len;
-        if (advanceQueue) ++queueOffset;
+        if (queueSlot) ++queueOffset;
       }
       std::memcpy(base + pos, encoded.data(), total);
       writeFile_->setWrotePosition(pos + static_cast<int64_t>(total));
-      if (advanceQueue) queueSlot = queueOffset;
+      if (queueSlot) *queueSlot = queueOffset;
       result.status = PutMessageStatus::PUT_OK;
       result.wroteOffset = fileFrom + pos;
       result.wroteBytes = static_cast<int32_t>(total);
